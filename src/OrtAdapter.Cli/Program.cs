@@ -1,0 +1,33 @@
+using System.CommandLine;
+using OrtAdapter.Cli.Verbs;
+using OrtAdapter.Onnx;
+
+namespace OrtAdapter.Cli;
+
+/// <summary>Entry point: one subcommand per verb; user-facing faults become one line on stderr and exit code 1.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("OrtAdapter: fine-tune adapters on frozen ONNX encoders with ONNX Runtime.")
+        {
+            InspectVerb.Create(),
+        };
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsUserFault(e))
+        {
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            return 1;
+        }
+    }
+
+    /// <summary>Faults in what the user gave us (a bad or missing file), as opposed to bugs, which keep their stack trace.</summary>
+    static bool IsUserFault(Exception e) =>
+        e is OnnxFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+
+    static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using OrtAdapter.Onnx;
+using Spectre.Console;
+
+namespace OrtAdapter.Cli.Verbs;
+
+/// <summary>
+/// <c>ortadapter inspect PATH [--json]</c>: describes an ONNX model (interface, opsets, producer, ops, parameters,
+/// largest initializers), or every *.onnx file of a folder. Formatting only; the report is <see cref="ModelReport"/>.
+/// </summary>
+public static class InspectVerb
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "An .onnx model file, or a folder whose *.onnx files are inspected." };
+        var json = new Option<bool>("--json") { Description = "Write the report as JSON (an array when PATH is a folder)." };
+        var command = new Command("inspect", "Describe an ONNX model: inputs, outputs, opsets, producer, ops and parameters.") { path, json };
+        command.SetAction(parse => Run(parse.GetRequiredValue(path), parse.GetValue(json)));
+        return command;
+    }
+
+    static int Run(string path, bool json)
+    {
+        var reports = Collect(path);
+        if (json)
+        {
+            object payload = Directory.Exists(path) ? reports : reports[0];
+            Console.Out.WriteLine(JsonSerializer.Serialize(payload, Json));
+            return 0;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected) console.Profile.Width = 120;
+        for (int i = 0; i < reports.Count; i++)
+        {
+            if (i > 0) console.WriteLine();
+            Write(console, reports[i]);
+        }
+        return 0;
+    }
+
+    static List<ModelReport> Collect(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var files = Directory.GetFiles(path, "*.onnx", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new OnnxFormatException($"{path}: the folder holds no *.onnx file.");
+            return files.Select(Describe).ToList();
+        }
+        return [Describe(path)];
+    }
+
+    // External tensors are measured from their dims; their bytes are not read.
+    static ModelReport Describe(string file) => ModelReport.Create(ModelFile.Load(file, loadExternalData: false), file);
+
+    static void Write(IAnsiConsole console, ModelReport r)
+    {
+        console.Write(new Rule($"[bold]{Markup.Escape(r.Source ?? "model")}[/]").LeftJustified());
+        var summary = new Grid().AddColumn().AddColumn();
+        summary.AddRow("IR version", N(r.IrVersion));
+        summary.AddRow("Producer", Markup.Escape($"{r.ProducerName} {r.ProducerVersion}".Trim() is { Length: > 0 } p ? p : "-"));
+        if (r.Domain.Length > 0) summary.AddRow("Domain", Markup.Escape(r.Domain));
+        if (r.ModelVersion != 0) summary.AddRow("Model version", N(r.ModelVersion));
+        summary.AddRow("Opsets", Markup.Escape(string.Join(", ", r.Opsets.Select(o => $"{o.Domain} {o.Version}"))));
+        summary.AddRow("Nodes", N(r.NodeCount));
+        summary.AddRow("Parameters", $"{N(r.ParameterCount)} in {N(r.InitializerCount)} initializers, {Bytes(r.ParameterBytes)}"
+            + (r.ExternalBytes > 0 ? $" ({Bytes(r.ExternalBytes)} external)" : ""));
+        foreach (var (key, value) in r.MetadataProps) summary.AddRow(Markup.Escape($"meta: {key}"), Markup.Escape(value));
+        console.Write(summary);
+
+        var io = new Table().Title("Inputs and outputs").AddColumn("Kind").AddColumn("Name").AddColumn("Type");
+        foreach (var v in r.Inputs) io.AddRow("input", Markup.Escape(v.Name), Markup.Escape(v.FormatType()));
+        foreach (var v in r.Outputs) io.AddRow("output", Markup.Escape(v.Name), Markup.Escape(v.FormatType()));
+        console.Write(io);
+
+        var ops = new Table().Title("Ops").AddColumn("Op").AddColumn(new TableColumn("Count").RightAligned());
+        foreach (var op in r.OpHistogram) ops.AddRow(Markup.Escape(op.OpType), N(op.Count));
+        console.Write(ops);
+
+        if (r.LargestInitializers.Count == 0) return;
+        var largest = new Table().Title($"Largest initializers (top {ModelReport.LargestCount})")
+            .AddColumn("Name").AddColumn("Type").AddColumn("Shape")
+            .AddColumn(new TableColumn("Elements").RightAligned()).AddColumn(new TableColumn("Bytes").RightAligned());
+        foreach (var t in r.LargestInitializers)
+            largest.AddRow(Markup.Escape(t.Name), t.ElementType, Markup.Escape(t.FormatDims()), N(t.Elements), Bytes(t.Bytes) + (t.External ? " ext" : ""));
+        console.Write(largest);
+    }
+
+    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{(bytes / (double)(1L << 30)).ToString("F2", CultureInfo.InvariantCulture)} GiB",
+        >= 1L << 20 => $"{(bytes / (double)(1L << 20)).ToString("F2", CultureInfo.InvariantCulture)} MiB",
+        >= 1L << 10 => $"{(bytes / (double)(1L << 10)).ToString("F1", CultureInfo.InvariantCulture)} KiB",
+        _ => $"{bytes} B",
+    };
+}

@@ -1,0 +1,217 @@
+using OrtAdapter.Onnx.Protobuf;
+using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace OrtAdapter.Onnx;
+
+/// <summary>
+/// Static element types and shapes of every value: read from inputs, initializers and value_info, then
+/// propagated through the ops where it is derivable. Symbolic dims stay names; what cannot be derived is
+/// left unknown (a null shape or <see cref="Dim.Unknown"/>), never guessed.
+/// </summary>
+public static class ShapeInference
+{
+    public static Dictionary<string, TensorType> Infer(OnnxGraph graph)
+    {
+        var types = new Dictionary<string, TensorType>(StringComparer.Ordinal);
+        foreach (var v in graph.Proto.Input.Concat(graph.Proto.ValueInfo).Concat(graph.Proto.Output))
+            if (TensorType.From(v.Type) is { } t) types[v.Name] = t;
+        foreach (var t in graph.Initializers) types[t.Name] = TensorType.From(t);
+        foreach (var node in graph.TopologicalOrder())
+        {
+            var inferred = InferNode(graph, node, types);
+            for (int i = 0; i < node.Output.Count && i < inferred.Length; i++)
+                if (inferred[i] is { } t && node.Output[i].Length > 0 && !HasBetter(types, node.Output[i], t))
+                    types[node.Output[i]] = t;
+        }
+        return types;
+    }
+
+    // Declared value_info wins unless it lacks the shape we derived.
+    static bool HasBetter(Dictionary<string, TensorType> types, string name, TensorType derived) =>
+        types.TryGetValue(name, out var declared) && (declared.Shape is not null || derived.Shape is null);
+
+    static TensorType?[] InferNode(OnnxGraph g, NodeProto n, Dictionary<string, TensorType> types)
+    {
+        TensorType? In(int i) => i < n.Input.Count && types.TryGetValue(n.Input[i], out var t) ? t : null;
+        var x = In(0);
+        int elem = x?.ElemType ?? 0;
+        switch (n.OpType)
+        {
+            case OpTypes.Shape: return [new((int)DataType.Int64, x?.Rank is { } r ? [Dim.Of(r)] : null)];
+            case OpTypes.Size: return [new((int)DataType.Int64, [])];
+            case OpTypes.NonZero: return [new((int)DataType.Int64, x?.Rank is { } r2 ? [Dim.Of(r2), Dim.Unknown] : null)];
+            case OpTypes.Cast: return [new((int)Attr.GetInt(n, "to", 0), x?.Shape)];
+            case OpTypes.CastLike: return [new(In(1)?.ElemType ?? 0, x?.Shape)];
+            case OpTypes.Equal or OpTypes.Less or OpTypes.Greater or OpTypes.LessOrEqual or OpTypes.GreaterOrEqual
+                or OpTypes.And or OpTypes.Or or OpTypes.Xor:
+                return [new((int)DataType.Bool, Broadcast(x, In(1)))];
+            case OpTypes.Not: return [new((int)DataType.Bool, x?.Shape)];
+            case OpTypes.ArgMax: return [new((int)DataType.Int64, null)];
+            case OpTypes.Constant:
+                return [Attr.GetTensor(n, "value") is { } ct ? TensorType.From(ct)
+                    : Attr.Find(n, "value_float") is not null ? new((int)DataType.Float, [])
+                    : Attr.Find(n, "value_int") is not null ? new((int)DataType.Int64, []) : null];
+            case OpTypes.ConstantOfShape:
+                return [new(Attr.GetTensor(n, "value")?.DataType ?? (int)DataType.Float, ConstantShape(g, n, 0, types))];
+            case OpTypes.Add or OpTypes.Sub or OpTypes.Mul or OpTypes.Div or OpTypes.Pow or OpTypes.Mod:
+                return [new(elem, Broadcast(x, In(1)))];
+            case OpTypes.Where: return [new(In(1)?.ElemType ?? 0, Broadcast(Broadcast(x, In(1)) is { } s ? new TensorType(0, s) : null, In(2)))];
+            case OpTypes.Sum or OpTypes.Max or OpTypes.Min:
+                return [new(elem, n.Input.Select((_, i) => In(i)).Aggregate((TensorType?)null, (acc, t) => acc is null ? t : new TensorType(elem, Broadcast(acc, t)))?.Shape)];
+            case OpTypes.MatMul: return [new(elem, MatMulShape(x, In(1)))];
+            case OpTypes.Gemm: return [new(elem, GemmShape(n, x, In(1)))];
+            case OpTypes.Transpose: return [new(elem, TransposeShape(n, x))];
+            case OpTypes.Gather: return [new(elem, GatherShape(n, x, In(1)))];
+            case OpTypes.Reshape: return [new(elem, ReshapeShape(g, n, x, types))];
+            case OpTypes.Unsqueeze or OpTypes.Squeeze: return [new(elem, SqueezeShape(g, n, x))];
+            case OpTypes.ReduceSum or OpTypes.ReduceMean or OpTypes.ReduceMax or OpTypes.ReduceMin or OpTypes.ReduceL2 or OpTypes.ReduceSumSquare:
+                return [new(elem, ReduceShape(g, n, x))];
+            case OpTypes.Concat: return [new(elem, ConcatShape(n, n.Input.Select((_, i) => In(i)).ToList()))];
+            case OpTypes.Expand: return [new(elem, ExpandShape(g, n, x, types))];
+            case OpTypes.Range: return [new(elem, [Dim.Unknown])];
+            case OpTypes.Dropout: return [x, new((int)DataType.Bool, x?.Shape)];
+            case OpTypes.LayerNormalization: return [x, null, null];
+            case OpTypes.OneHot: return [new(In(2)?.ElemType ?? 0, null)];
+            case OpTypes.Slice or OpTypes.Tile or OpTypes.Split or OpTypes.TopK or OpTypes.Flatten or OpTypes.GatherElements or OpTypes.ScatterElements:
+                return [new(elem, n.OpType is OpTypes.GatherElements ? In(1)?.Shape : n.OpType == OpTypes.ScatterElements ? x?.Shape : x?.Rank is { } rr && n.OpType is OpTypes.Slice or OpTypes.Tile ? Enumerable.Repeat(Dim.Unknown, rr).ToList() : null)];
+            default:
+                // Unary element-wise ops and the rest: same element type as the first input; elementwise ops keep the shape.
+                return IsElementwiseUnary(n.OpType) ? [new(elem, x?.Shape)] : [elem == 0 ? null : new TensorType(elem, null)];
+        }
+    }
+
+    static bool IsElementwiseUnary(string op) => op is OpTypes.Abs or OpTypes.Neg or OpTypes.Exp or OpTypes.Log or OpTypes.Sqrt
+        or OpTypes.Relu or OpTypes.Sigmoid or OpTypes.Tanh or OpTypes.Erf or OpTypes.Identity or OpTypes.Softmax
+        or OpTypes.LogSoftmax or OpTypes.Reciprocal or OpTypes.Softplus or OpTypes.Floor or OpTypes.Sign or OpTypes.Clip
+        or OpTypes.Gelu or OpTypes.CumSum or OpTypes.Trilu;
+
+    public static IReadOnlyList<Dim>? Broadcast(TensorType? a, TensorType? b)
+    {
+        if (a?.Shape is not { } sa || b?.Shape is not { } sb) return null;
+        var rank = Math.Max(sa.Count, sb.Count);
+        var result = new Dim[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            var da = i - (rank - sa.Count) >= 0 ? sa[i - (rank - sa.Count)] : Dim.Of(1);
+            var db = i - (rank - sb.Count) >= 0 ? sb[i - (rank - sb.Count)] : Dim.Of(1);
+            result[i] = da.Value == 1 ? db : db.Value == 1 ? da : da.IsKnown ? da : db.IsKnown ? db : da == db ? da : Dim.Unknown;
+        }
+        return result;
+    }
+
+    static IReadOnlyList<Dim>? MatMulShape(TensorType? a, TensorType? b)
+    {
+        if (a?.Shape is not { } sa || b?.Shape is not { } sb || sa.Count == 0 || sb.Count == 0) return null;
+        if (sa.Count == 1 || sb.Count == 1)
+        {
+            if (sa.Count == 1 && sb.Count == 1) return [];
+            return sa.Count == 1 ? sb.Take(sb.Count - 2).Append(sb[^1]).ToList() : sa.Take(sa.Count - 1).ToList();
+        }
+        var batch = Broadcast(new TensorType(0, sa.Take(sa.Count - 2).ToList()), new TensorType(0, sb.Take(sb.Count - 2).ToList()))!;
+        return batch.Append(sa[^2]).Append(sb[^1]).ToList();
+    }
+
+    static IReadOnlyList<Dim>? GemmShape(NodeProto n, TensorType? a, TensorType? b)
+    {
+        if (a?.Shape is not { Count: 2 } sa || b?.Shape is not { Count: 2 } sb) return null;
+        var m = Attr.GetInt(n, "transA", 0) != 0 ? sa[1] : sa[0];
+        var k = Attr.GetInt(n, "transB", 0) != 0 ? sb[0] : sb[1];
+        return [m, k];
+    }
+
+    static IReadOnlyList<Dim>? TransposeShape(NodeProto n, TensorType? x)
+    {
+        if (x?.Shape is not { } s) return null;
+        var perm = Attr.GetInts(n, "perm") ?? Enumerable.Range(0, s.Count).Reverse().Select(i => (long)i).ToArray();
+        return perm.Select(p => s[(int)p]).ToList();
+    }
+
+    static IReadOnlyList<Dim>? GatherShape(NodeProto n, TensorType? data, TensorType? indices)
+    {
+        if (data?.Shape is not { } d || indices?.Shape is not { } idx) return null;
+        var axis = Normalize(Attr.GetInt(n, "axis", 0), d.Count);
+        return d.Take(axis).Concat(idx).Concat(d.Skip(axis + 1)).ToList();
+    }
+
+    static IReadOnlyList<Dim>? ReshapeShape(OnnxGraph g, NodeProto n, TensorType? x, Dictionary<string, TensorType> types)
+    {
+        var target = ConstantInts(g, n.Input[1]);
+        if (target is null)
+            return types.TryGetValue(n.Input[1], out var st) && st.Shape is [{ Value: { } len }] ? Enumerable.Repeat(Dim.Unknown, (int)len).ToList() : null;
+        var allowZero = Attr.GetInt(n, "allowzero", 0) != 0;
+        var dims = target.Select((v, i) => v == 0 && !allowZero ? (x?.Shape is { } s && i < s.Count ? s[i] : Dim.Unknown) : v == -1 ? Dim.Unknown : Dim.Of(v)).ToArray();
+        var minus = Array.IndexOf(target, -1L);
+        if (minus >= 0 && x?.Shape is { } xs && xs.All(d => d.IsKnown) && dims.Where((_, i) => i != minus).All(d => d.IsKnown))
+        {
+            var known = dims.Where((_, i) => i != minus).Aggregate(1L, (p, d) => p * d.Value!.Value);
+            dims[minus] = Dim.Of(xs.Aggregate(1L, (p, d) => p * d.Value!.Value) / Math.Max(known, 1));
+        }
+        return dims;
+    }
+
+    static IReadOnlyList<Dim>? SqueezeShape(OnnxGraph g, NodeProto n, TensorType? x)
+    {
+        if (x?.Shape is not { } s) return null;
+        var axes = Attr.GetInts(n, "axes") ?? (n.Input.Count > 1 ? ConstantInts(g, n.Input[1]) : null);
+        if (n.OpType == OpTypes.Unsqueeze)
+        {
+            if (axes is null) return null;
+            var rank = s.Count + axes.Length;
+            var set = axes.Select(a => Normalize(a, rank)).ToHashSet();
+            var result = new List<Dim>();
+            int j = 0;
+            for (int i = 0; i < rank; i++) result.Add(set.Contains(i) ? Dim.Of(1) : s[j++]);
+            return result;
+        }
+        if (axes is null) return s.Any(d => !d.IsKnown) ? null : s.Where(d => d.Value != 1).ToList();
+        var drop = axes.Select(a => Normalize(a, s.Count)).ToHashSet();
+        return s.Where((_, i) => !drop.Contains(i)).ToList();
+    }
+
+    static IReadOnlyList<Dim>? ReduceShape(OnnxGraph g, NodeProto n, TensorType? x)
+    {
+        if (x?.Shape is not { } s) return null;
+        var axes = Attr.GetInts(n, "axes") ?? (n.Input.Count > 1 && n.Input[1].Length > 0 ? ConstantInts(g, n.Input[1]) : []);
+        if (axes is null) return null;
+        var keep = Attr.GetInt(n, "keepdims", 1) != 0;
+        var all = axes.Length == 0;
+        var set = axes.Select(a => Normalize(a, s.Count)).ToHashSet();
+        var result = new List<Dim>();
+        for (int i = 0; i < s.Count; i++)
+            if (all || set.Contains(i)) { if (keep) result.Add(Dim.Of(1)); }
+            else result.Add(s[i]);
+        return result;
+    }
+
+    static IReadOnlyList<Dim>? ConcatShape(NodeProto n, List<TensorType?> inputs)
+    {
+        if (inputs.Any(t => t?.Shape is null)) return null;
+        var first = inputs[0]!.Shape!;
+        var axis = Normalize(Attr.GetInt(n, "axis", 0), first.Count);
+        var result = first.ToArray();
+        var along = inputs.Select(t => t!.Shape![axis]).ToList();
+        result[axis] = along.All(d => d.IsKnown) ? Dim.Of(along.Sum(d => d.Value!.Value)) : Dim.Unknown;
+        return result;
+    }
+
+    static IReadOnlyList<Dim>? ExpandShape(OnnxGraph g, NodeProto n, TensorType? x, Dictionary<string, TensorType> types)
+    {
+        var target = ConstantInts(g, n.Input[1]);
+        if (target is not null) return Broadcast(x, new TensorType(0, target.Select(Dim.Of).ToList()));
+        return types.TryGetValue(n.Input[1], out var st) && st.Shape is [{ Value: { } len }] && x?.Rank is { } r
+            ? Enumerable.Repeat(Dim.Unknown, (int)Math.Max(len, r)).ToList() : null;
+    }
+
+    static IReadOnlyList<Dim>? ConstantShape(OnnxGraph g, NodeProto n, int input, Dictionary<string, TensorType> types) =>
+        ConstantInts(g, n.Input[input])?.Select(Dim.Of).ToList()
+        ?? (types.TryGetValue(n.Input[input], out var t) && t.Shape is [{ Value: { } len }] ? Enumerable.Repeat(Dim.Unknown, (int)len).ToList() : null);
+
+    /// <summary>The int64 values of an initializer or a Constant node's output, or null when not constant.</summary>
+    public static long[]? ConstantInts(OnnxGraph g, string name)
+    {
+        var t = g.Initializer(name) ?? (g.Producer(name) is { OpType: OpTypes.Constant } c ? Attr.GetTensor(c, "value") : null);
+        return t is { DataType: (int)DataType.Int64 } ? TensorData.ToInt64s(t) : null;
+    }
+
+    static int Normalize(long axis, int rank) => (int)(axis < 0 ? axis + rank : axis);
+}

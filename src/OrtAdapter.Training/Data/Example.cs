@@ -1,0 +1,14 @@
+namespace OrtAdapter.Training.Data;
+
+/// <summary>
+/// One learning example. Classification examples carry label ids (one for single-label, sorted and distinct
+/// for multi-label) and no target; regression examples carry a target and no ids.
+/// </summary>
+/// <param name="Origin">Where the row came from, such as "train.jsonl:17", "reviews.db:rowid 5" or "data.parquet:row index 3".</param>
+public sealed record Example(string Text, string? TextPair, int[] LabelIds, float? Target, string Origin)
+{
+    /// <summary>The single label id; throws for multi-label rows with other than one label and for regression.</summary>
+    public int LabelId => LabelIds.Length == 1
+        ? LabelIds[0]
+        : throw new InvalidOperationException($"{Origin}: example has {LabelIds.Length} label ids, not one.");
+}

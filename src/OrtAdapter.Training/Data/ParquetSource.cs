@@ -1,0 +1,40 @@
+using System.Globalization;
+using Parquet.Serialization;
+
+namespace OrtAdapter.Training.Data;
+
+/// <summary>Parquet: top-level columns of any row group; rows are located by their 0-based index in the file.</summary>
+internal static class ParquetSource
+{
+    public static List<RawRow> Read(string path, string[] columns)
+    {
+        IList<Dictionary<string, object>> data;
+        IReadOnlyList<string> names;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            // Run off the caller's synchronization context: the reader is async-only.
+            var result = Task.Run(() => ParquetSerializer.DeserializeUntypedAsync(stream)).GetAwaiter().GetResult();
+            data = result.Data;
+            names = [.. result.Schema.Fields.Select(f => f.Name)];
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
+        {
+            throw new DatasetException($"{path}: not a readable Parquet file: {e.Message}", e);
+        }
+        foreach (var column in columns)
+        {
+            if (!names.Contains(column))
+                throw new DatasetException($"{path}: no column '{column}' (columns: {string.Join(", ", names)}).");
+        }
+        var rows = new List<RawRow>(data.Count);
+        for (var r = 0; r < data.Count; r++)
+        {
+            var values = new object?[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+                values[i] = data[r].TryGetValue(columns[i], out var v) ? CellValue.Normalize(v) : null;
+            rows.Add(RawRow.Good(r, "row index " + r.ToString(CultureInfo.InvariantCulture), values));
+        }
+        return rows;
+    }
+}

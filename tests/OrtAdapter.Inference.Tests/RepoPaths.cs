@@ -1,0 +1,23 @@
+namespace OrtAdapter.Inference.Tests;
+
+/// <summary>Finds files in the repository, so tests read the real model graphs rather than copies.</summary>
+internal static class RepoPaths
+{
+    private static readonly Lazy<string> s_root = new(FindRoot);
+
+    /// <summary>The folder that holds OrtAdapter.sln, found by walking up from the test binaries.</summary>
+    public static string Root => s_root.Value;
+
+    public static string BertMiniUncased => Path.Combine(Root, "graphs", "bert-mini-uncased");
+
+    public static string TestData(string name) => Path.Combine(Root, "tests", "OrtAdapter.Inference.Tests", "data", name);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OrtAdapter.sln"))) return dir.FullName;
+        }
+        throw new DirectoryNotFoundException($"No folder holding OrtAdapter.sln above '{AppContext.BaseDirectory}'.");
+    }
+}

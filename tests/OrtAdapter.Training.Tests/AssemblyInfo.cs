@@ -1,0 +1,2 @@
+// Every test works in its own temporary folder, so methods can run in parallel.
+[assembly: Parallelize(Scope = ExecutionScope.MethodLevel)]

@@ -21,6 +21,7 @@ internal static class CellValue
     {
         null or DBNull => null,
         string or bool or long or double => value,
+        ReadOnlyMemory<char> chars => chars.ToString(), // Parquet.Net's untyped string form
         int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
         ulong u => u <= long.MaxValue ? (long)u : (double)u,
         float f => (double)f,

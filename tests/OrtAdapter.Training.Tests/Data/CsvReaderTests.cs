@@ -113,4 +113,15 @@ public sealed class CsvReaderTests
         Assert.Contains("no column 'text'", e.Message);
         Assert.Contains("sentence, label", e.Message);
     }
+
+    [TestMethod]
+    public void EmptyFileIsAClearError()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("empty.csv", "");
+
+        var e = Assert.ThrowsExactly<DatasetException>(() => DatasetReader.Read(path));
+
+        Assert.Contains("empty.csv: no column 'text'", e.Message);
+    }
 }

@@ -8,6 +8,9 @@ public sealed class ParquetReaderTests
 {
     static readonly ParquetSchema TextLabel = new(new DataField<string>("text"), new DataField<long?>("label"));
 
+    // The untyped serializer takes string list items as nullable ReadOnlyMemory<char>.
+    static ReadOnlyMemory<char>?[] Strings(params string[] items) => [.. items.Select(i => (ReadOnlyMemory<char>?)i.AsMemory())];
+
     static Dictionary<string, object?> Row(string? text, long? label) => new() { ["text"] = text, ["label"] = label };
 
     [TestMethod]
@@ -30,8 +33,8 @@ public sealed class ParquetReaderTests
         var schema = new ParquetSchema(new DataField<string>("text"), new DataField<double>("score"), new ListField("tags", new DataField<string>("element")));
         var path = TestData.WriteParquet(dir.File("mixed.parquet"), schema,
         [
-            new Dictionary<string, object?> { ["text"] = "a", ["score"] = 0.5, ["tags"] = new[] { "x", "y" } },
-            new Dictionary<string, object?> { ["text"] = "b", ["score"] = -2.0, ["tags"] = new[] { "y" } },
+            new Dictionary<string, object?> { ["text"] = "a", ["score"] = 0.5, ["tags"] = Strings("x", "y") },
+            new Dictionary<string, object?> { ["text"] = "b", ["score"] = -2.0, ["tags"] = Strings("y") },
         ]);
 
         var targets = DatasetReader.Read(path, new DatasetOptions { LabelColumn = "score", Task = TaskKind.Regression });
@@ -43,7 +46,7 @@ public sealed class ParquetReaderTests
     }
 
     static string WriteMalformed(TempDir dir) => TestData.WriteParquet(dir.File("bad.parquet"), TextLabel,
-        [Row("good", 1), Row(null, 0), Row("", 1), Row("no label", null), Row("also good", 0)]);
+        [Row("good", 1), Row(null, 0), Row("", 1), Row("no label", null), Row("also good", 0)], rowGroupSize: 2);
 
     [TestMethod]
     public void MalformedRowsFailWithFileAndRowIndex()
@@ -53,6 +56,7 @@ public sealed class ParquetReaderTests
 
         var e = Assert.ThrowsExactly<DatasetException>(() => DatasetReader.Read(path));
 
+        Assert.AreEqual(3, TestData.RowGroupCount(path), "row indexes must run on across row groups");
         Assert.Contains(path, e.Message);
         Assert.Contains("bad.parquet:row index 1: column 'text' is null", e.Message);
         Assert.Contains("bad.parquet:row index 2: column 'text' is empty", e.Message);

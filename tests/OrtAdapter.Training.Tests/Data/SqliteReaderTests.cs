@@ -53,6 +53,18 @@ public sealed class SqliteReaderTests
         Assert.AreEqual("reviews.db:row 3", result.Examples[2].Origin);
     }
 
+    [TestMethod]
+    public void ViewsAreLocatedByRowPosition()
+    {
+        using var dir = new TempDir();
+        var path = WriteReviews(dir);
+        TestData.WriteSqlite(path, "CREATE VIEW spanish AS SELECT body AS text, stars AS label FROM reviews WHERE lang = 'es'");
+
+        var result = DatasetReader.Read(path, new DatasetOptions { SqliteTable = "spanish" });
+
+        Assert.AreEqual("reviews.db:row 1", result.Examples.Single().Origin);
+    }
+
     static string WriteMalformed(TempDir dir) => TestData.WriteSqlite(dir.File("bad.db"),
         "CREATE TABLE t (text TEXT, label)",
         "INSERT INTO t VALUES ('good', 'a'), (NULL, 'b'), ('no label', NULL), ('blob', x'00ff'), ('', 'a'), ('also good', 'b')",

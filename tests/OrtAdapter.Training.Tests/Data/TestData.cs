@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
 
@@ -7,11 +8,19 @@ namespace OrtAdapter.Training.Tests.Data;
 /// <summary>Writes Parquet and SQLite fixtures in code.</summary>
 static class TestData
 {
-    public static string WriteParquet(string path, ParquetSchema schema, IReadOnlyCollection<IDictionary<string, object?>> rows)
+    public static string WriteParquet(string path, ParquetSchema schema, IReadOnlyCollection<IDictionary<string, object?>> rows, int? rowGroupSize = null)
     {
         using var stream = File.Create(path);
-        ParquetSerializer.SerializeUntypedAsync(rows, schema, stream).GetAwaiter().GetResult();
+        var options = rowGroupSize is null ? null : new ParquetOptions { RowGroupSize = rowGroupSize.Value };
+        ParquetSerializer.SerializeUntypedAsync(rows, schema, stream, options).GetAwaiter().GetResult();
         return path;
+    }
+
+    public static int RowGroupCount(string path)
+    {
+        var reader = ParquetReader.CreateAsync(path).GetAwaiter().GetResult();
+        try { return reader.RowGroupCount; }
+        finally { reader.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
     }
 
     /// <summary>Creates a database and runs the statements (CREATE/INSERT) in it.</summary>

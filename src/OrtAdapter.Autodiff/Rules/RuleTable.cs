@@ -13,6 +13,11 @@ static class RuleTable
             OpTypes.ArgMax, OpTypes.Range, OpTypes.ConstantOfShape, OpTypes.Constant, OpTypes.OneHot, OpTypes.Sign,
             OpTypes.Floor, OpTypes.RandomUniformLike, OpTypes.Mod);
         ArithmeticRules.Register(r);
+        ElementwiseRules.Register(r);
+        MatMulRules.Register(r);
+        ShapeRules.Register(r);
+        IndexingRules.Register(r);
         ReductionRules.Register(r);
+        NormalizationRules.Register(r);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using OrtAdapter.Onnx.Protobuf;
@@ -43,8 +44,8 @@ public static class TensorData
         if (t.HasRawData)
         {
             var raw = t.RawData.Span;
-            if (raw.Length != count * Marshal.SizeOf<T>())
-                throw new OnnxFormatException($"Tensor '{t.Name}': raw_data has {raw.Length} bytes, shape [{string.Join(",", t.Dims)}] of {DataTypes.Name(t.DataType)} needs {count * Marshal.SizeOf<T>()}.");
+            if (raw.Length != count * Unsafe.SizeOf<T>())
+                throw new OnnxFormatException($"Tensor '{t.Name}': raw_data has {raw.Length} bytes, shape [{string.Join(",", t.Dims)}] of {DataTypes.Name(t.DataType)} needs {count * Unsafe.SizeOf<T>()}.");
             return MemoryMarshal.Cast<byte, T>(raw).ToArray();
         }
         var result = FromTypedFields<T>(t);

@@ -1,0 +1,69 @@
+using OrtAdapter.Onnx;
+using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace OrtAdapter.Onnx.Tests;
+
+[TestClass]
+public sealed class ShapeInferenceTests
+{
+    [TestMethod]
+    public void BertMini17_LastHiddenState_IsBatchBySequenceBy256()
+    {
+        var g = new OnnxGraph(TestFiles.Model(TestFiles.BertMini(17)));
+        var types = ShapeInference.Infer(g);
+
+        var hidden = types["last_hidden_state"];
+        Assert.AreEqual((int)DataType.Float, hidden.ElemType);
+        CollectionAssert.AreEqual(new[] { Dim.Named("batch_size"), Dim.Named("sequence_length"), Dim.Of(256) }, hidden.Shape!.ToArray());
+        Assert.AreEqual("float[batch_size, sequence_length, 256]", hidden.ToString());
+        CollectionAssert.AreEqual(new[] { Dim.Named("batch_size"), Dim.Of(256) }, types["pooler_output"].Shape!.ToArray());
+    }
+
+    [TestMethod]
+    public void BertMini17_WithoutDeclaredOutputs_DerivesTypesThroughTheGraph()
+    {
+        var g = new OnnxGraph(TestFiles.Model(TestFiles.BertMini(17)));
+        foreach (var o in g.Proto.Output) o.Type = null;
+        g.Proto.ValueInfo.Clear();
+        var types = ShapeInference.Infer(g);
+
+        // Every node output gets at least an element type.
+        foreach (var node in g.Nodes)
+            foreach (var output in node.Output)
+                Assert.IsTrue(types.TryGetValue(output, out var t) && t.ElemType != 0, $"{node.Name} ({node.OpType}) -> {output}");
+
+        // The word-embedding lookup keeps the symbolic dims of input_ids.
+        var lookup = g.Consumers("input_ids").Single(n => n.OpType == OpTypes.Gather);
+        CollectionAssert.AreEqual(new[] { Dim.Named("batch_size"), Dim.Named("sequence_length"), Dim.Of(256) }, types[lookup.Output[0]].Shape!.ToArray());
+
+        var hidden = types["last_hidden_state"];
+        Assert.AreEqual((int)DataType.Float, hidden.ElemType);
+        Assert.AreEqual(3, hidden.Rank);
+        Assert.AreEqual(Dim.Of(256), hidden.Shape![2]);
+        var pooled = types["pooler_output"];
+        Assert.AreEqual(2, pooled.Rank);
+        Assert.AreEqual(Dim.Of(256), pooled.Shape![1]);
+    }
+
+    [TestMethod]
+    public void SmallGraph_BroadcastMatMulReduce()
+    {
+        var g = SmallGraphs.Empty();
+        g.Proto.Input.Add(new Protobuf.ValueInfoProto
+        {
+            Name = "X",
+            Type = new TensorType((int)DataType.Float, [Dim.Named("b"), Dim.Of(4), Dim.Of(3)]).ToTypeProto(),
+        });
+        g.AddInitializer(TensorData.FromFloats("W", new float[15], 3, 5));
+        g.AddInitializer(TensorData.FromFloats("bias", new float[5], 5));
+        var op = new OpBuilder(g, "s");
+        var y = op.Add(op.MatMul("X", "W"), "bias");
+        var r = op.ReduceSum(y, [1], keepDims: false);
+        var t = op.Transpose(y, 2, 0, 1);
+        var types = ShapeInference.Infer(g);
+
+        Assert.AreEqual("float[b, 4, 5]", types[y].ToString());
+        Assert.AreEqual("float[b, 5]", types[r].ToString());
+        Assert.AreEqual("float[5, b, 4]", types[t].ToString());
+    }
+}

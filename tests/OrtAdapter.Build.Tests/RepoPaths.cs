@@ -9,7 +9,7 @@ static class RepoPaths
 
     static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(OrtAdapter.Tests.Shared.RepoRootLocator.SearchStart); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "OrtAdapter.sln"))) return dir.FullName;
         throw new InvalidOperationException($"No OrtAdapter.sln above {AppContext.BaseDirectory}.");
     }

@@ -8,7 +8,7 @@ internal static class TestFiles
 {
     static readonly Lazy<string> Root = new(() =>
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(OrtAdapter.Tests.Shared.RepoRootLocator.SearchStart); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "OrtAdapter.sln"))) return dir.FullName;
         throw new InvalidOperationException($"No OrtAdapter.sln above {AppContext.BaseDirectory}.");
     });

@@ -16,12 +16,14 @@ public static class ShapeInference
         foreach (var v in graph.Proto.Input.Concat(graph.Proto.ValueInfo).Concat(graph.Proto.Output))
             if (TensorType.From(v.Type) is { } t) types[v.Name] = t;
         foreach (var t in graph.Initializers) types[t.Name] = TensorType.From(t);
+        var shapeValues = new ShapeValues(graph);
         foreach (var node in graph.TopologicalOrder())
         {
-            var inferred = InferNode(graph, node, types);
+            var inferred = InferNode(graph, node, types, shapeValues);
             for (int i = 0; i < node.Output.Count && i < inferred.Length; i++)
                 if (inferred[i] is { } t && node.Output[i].Length > 0 && !HasBetter(types, node.Output[i], t))
                     types[node.Output[i]] = t;
+            shapeValues.Track(node, types);
         }
         return types;
     }
@@ -30,7 +32,7 @@ public static class ShapeInference
     static bool HasBetter(Dictionary<string, TensorType> types, string name, TensorType derived) =>
         types.TryGetValue(name, out var declared) && (declared.Shape is not null || derived.Shape is null);
 
-    static TensorType?[] InferNode(OnnxGraph g, NodeProto n, Dictionary<string, TensorType> types)
+    static TensorType?[] InferNode(OnnxGraph g, NodeProto n, Dictionary<string, TensorType> types, ShapeValues shapeValues)
     {
         TensorType? In(int i) => i < n.Input.Count && types.TryGetValue(n.Input[i], out var t) ? t : null;
         var x = In(0);
@@ -52,7 +54,7 @@ public static class ShapeInference
                     : Attr.Find(n, "value_float") is not null ? new((int)DataType.Float, [])
                     : Attr.Find(n, "value_int") is not null ? new((int)DataType.Int64, []) : null];
             case OpTypes.ConstantOfShape:
-                return [new(Attr.GetTensor(n, "value")?.DataType ?? (int)DataType.Float, ConstantShape(g, n, 0, types))];
+                return [new(Attr.GetTensor(n, "value")?.DataType ?? (int)DataType.Float, ConstantShape(n, 0, types, shapeValues))];
             case OpTypes.Add or OpTypes.Sub or OpTypes.Mul or OpTypes.Div or OpTypes.Pow or OpTypes.Mod:
                 return [new(elem, Broadcast(x, In(1)))];
             case OpTypes.Where: return [new(In(1)?.ElemType ?? 0, Broadcast(Broadcast(x, In(1)) is { } s ? new TensorType(0, s) : null, In(2)))];
@@ -62,12 +64,12 @@ public static class ShapeInference
             case OpTypes.Gemm: return [new(elem, GemmShape(n, x, In(1)))];
             case OpTypes.Transpose: return [new(elem, TransposeShape(n, x))];
             case OpTypes.Gather: return [new(elem, GatherShape(n, x, In(1)))];
-            case OpTypes.Reshape: return [new(elem, ReshapeShape(g, n, x, types))];
+            case OpTypes.Reshape: return [new(elem, ReshapeShape(n, x, types, shapeValues))];
             case OpTypes.Unsqueeze or OpTypes.Squeeze: return [new(elem, SqueezeShape(g, n, x))];
             case OpTypes.ReduceSum or OpTypes.ReduceMean or OpTypes.ReduceMax or OpTypes.ReduceMin or OpTypes.ReduceL2 or OpTypes.ReduceSumSquare:
                 return [new(elem, ReduceShape(g, n, x))];
             case OpTypes.Concat: return [new(elem, ConcatShape(n, n.Input.Select((_, i) => In(i)).ToList()))];
-            case OpTypes.Expand: return [new(elem, ExpandShape(g, n, x, types))];
+            case OpTypes.Expand: return [new(elem, ExpandShape(n, x, types, shapeValues))];
             case OpTypes.Range: return [new(elem, [Dim.Unknown])];
             case OpTypes.Dropout: return [x, new((int)DataType.Bool, x?.Shape)];
             case OpTypes.LayerNormalization: return [x, null, null];
@@ -133,20 +135,39 @@ public static class ShapeInference
         return d.Take(axis).Concat(idx).Concat(d.Skip(axis + 1)).ToList();
     }
 
-    static IReadOnlyList<Dim>? ReshapeShape(OnnxGraph g, NodeProto n, TensorType? x, Dictionary<string, TensorType> types)
+    static IReadOnlyList<Dim>? ReshapeShape(NodeProto n, TensorType? x, Dictionary<string, TensorType> types, ShapeValues shapeValues)
     {
-        var target = ConstantInts(g, n.Input[1]);
+        var target = shapeValues.Get(n.Input[1]);
         if (target is null)
             return types.TryGetValue(n.Input[1], out var st) && st.Shape is [{ Value: { } len }] ? Enumerable.Repeat(Dim.Unknown, (int)len).ToList() : null;
         var allowZero = Attr.GetInt(n, "allowzero", 0) != 0;
-        var dims = target.Select((v, i) => v == 0 && !allowZero ? (x?.Shape is { } s && i < s.Count ? s[i] : Dim.Unknown) : v == -1 ? Dim.Unknown : Dim.Of(v)).ToArray();
-        var minus = Array.IndexOf(target, -1L);
-        if (minus >= 0 && x?.Shape is { } xs && xs.All(d => d.IsKnown) && dims.Where((_, i) => i != minus).All(d => d.IsKnown))
-        {
-            var known = dims.Where((_, i) => i != minus).Aggregate(1L, (p, d) => p * d.Value!.Value);
-            dims[minus] = Dim.Of(xs.Aggregate(1L, (p, d) => p * d.Value!.Value) / Math.Max(known, 1));
-        }
+        var dims = target.Select((d, i) => d.Value == 0 && !allowZero ? (x?.Shape is { } s && i < s.Count ? s[i] : Dim.Unknown) : d.Value == -1 ? Dim.Unknown : d).ToArray();
+        var minus = Array.FindIndex(target, d => d.Value == -1);
+        if (minus >= 0 && x?.Shape is { } xs)
+            dims[minus] = InferMinusOne(xs, dims.Where((_, i) => i != minus).ToList());
         return dims;
+    }
+
+    /// <summary>
+    /// The -1 of a Reshape: product(input) / product(others), with symbolic dims cancelled by name; a single
+    /// remaining name (e.g. [batch, seq, 256] -> [batch * seq... ] stays unknown, [b, s, 4, 64] -> [b, s, -1] is 256).
+    /// </summary>
+    static Dim InferMinusOne(IReadOnlyList<Dim> input, List<Dim> others)
+    {
+        if (input.Concat(others).Any(d => d.Value is null && d.Param is null)) return Dim.Unknown;
+        var names = input.Where(d => d.Param is not null).Select(d => d.Param!).ToList();
+        foreach (var d in others.Where(d => d.Param is not null))
+            if (!names.Remove(d.Param!)) return Dim.Unknown;
+        var known = input.Where(d => d.IsKnown).Aggregate(1L, (p, d) => p * d.Value!.Value);
+        var divisor = others.Where(d => d.IsKnown).Aggregate(1L, (p, d) => p * d.Value!.Value);
+        if (divisor == 0 || known % divisor != 0) return Dim.Unknown;
+        var quotient = known / divisor;
+        return names.Count switch
+        {
+            0 => Dim.Of(quotient),
+            1 when quotient == 1 => Dim.Named(names[0]),
+            _ => Dim.Unknown,
+        };
     }
 
     static IReadOnlyList<Dim>? SqueezeShape(OnnxGraph g, NodeProto n, TensorType? x)
@@ -194,16 +215,16 @@ public static class ShapeInference
         return result;
     }
 
-    static IReadOnlyList<Dim>? ExpandShape(OnnxGraph g, NodeProto n, TensorType? x, Dictionary<string, TensorType> types)
+    static IReadOnlyList<Dim>? ExpandShape(NodeProto n, TensorType? x, Dictionary<string, TensorType> types, ShapeValues shapeValues)
     {
-        var target = ConstantInts(g, n.Input[1]);
-        if (target is not null) return Broadcast(x, new TensorType(0, target.Select(Dim.Of).ToList()));
+        var target = shapeValues.Get(n.Input[1]);
+        if (target is not null) return Broadcast(x, new TensorType(0, target));
         return types.TryGetValue(n.Input[1], out var st) && st.Shape is [{ Value: { } len }] && x?.Rank is { } r
             ? Enumerable.Repeat(Dim.Unknown, (int)Math.Max(len, r)).ToList() : null;
     }
 
-    static IReadOnlyList<Dim>? ConstantShape(OnnxGraph g, NodeProto n, int input, Dictionary<string, TensorType> types) =>
-        ConstantInts(g, n.Input[input])?.Select(Dim.Of).ToList()
+    static IReadOnlyList<Dim>? ConstantShape(NodeProto n, int input, Dictionary<string, TensorType> types, ShapeValues shapeValues) =>
+        (IReadOnlyList<Dim>?)shapeValues.Get(n.Input[input])
         ?? (types.TryGetValue(n.Input[input], out var t) && t.Shape is [{ Value: { } len }] ? Enumerable.Repeat(Dim.Unknown, (int)len).ToList() : null);
 
     /// <summary>The int64 values of an initializer or a Constant node's output, or null when not constant.</summary>

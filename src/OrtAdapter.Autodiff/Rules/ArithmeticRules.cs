@@ -5,14 +5,16 @@ static class ArithmeticRules
 {
     public static void Register(GradientRegistry r)
     {
+        // Each input is checked with Needs before anything is built: summing a gradient back to a frozen operand's
+        // shape would leave dead nodes, and would fail when that operand's rank is unknown.
         r.Add("Add", c =>
         {
-            c.GI(0, c.ReduceToShapeOf(c.GO(0)!, c.I(0)));
-            c.GI(1, c.ReduceToShapeOf(c.GO(0)!, c.I(1)));
+            if (c.Needs(0)) c.GI(0, c.ReduceToShapeOf(c.GO(0)!, c.I(0)));
+            if (c.Needs(1)) c.GI(1, c.ReduceToShapeOf(c.GO(0)!, c.I(1)));
         });
         r.Add("Sub", c =>
         {
-            c.GI(0, c.ReduceToShapeOf(c.GO(0)!, c.I(0)));
+            if (c.Needs(0)) c.GI(0, c.ReduceToShapeOf(c.GO(0)!, c.I(0)));
             if (c.Needs(1)) c.GI(1, c.ReduceToShapeOf(c.B.Neg(c.GO(0)!), c.I(1)));
         });
         r.Add("Mul", c =>
@@ -29,7 +31,8 @@ static class ArithmeticRules
         r.Add("Neg", c => c.GI(0, c.B.Neg(c.GO(0)!)));
         r.Add("Sum", c =>
         {
-            for (int i = 0; i < c.InputCount; i++) c.GI(i, c.ReduceToShapeOf(c.GO(0)!, c.I(i)));
+            for (int i = 0; i < c.InputCount; i++)
+                if (c.Needs(i)) c.GI(i, c.ReduceToShapeOf(c.GO(0)!, c.I(i)));
         });
     }
 }

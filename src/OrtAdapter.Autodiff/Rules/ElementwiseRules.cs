@@ -1,5 +1,4 @@
 using OrtAdapter.Onnx;
-using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace OrtAdapter.Autodiff;
@@ -40,27 +39,28 @@ static class ElementwiseRules
     /// <summary>g where the mask holds, 0 elsewhere (the result has the broadcast shape of mask and g).</summary>
     static string PassWhere(GradContext c, string mask, string g) => c.B.Where(mask, g, c.Scalar(0, c.O(0)));
 
-    // y = a^b: da = g b a^(b-1), db = g y ln(a). A constant exponent (LayerNorm's Pow(x, 2)) folds into 2a or p a^(p-1).
+    // y = a^b: da = g b a^(b-1), db = g y ln(a).
     static void Pow(GradContext c)
     {
         var (a, b, g, y) = (c.I(0), c.I(1), c.GO(0)!, c.O(0));
-        if (c.Needs(0) && ConstantScalar(c, 1) is not 0.0)
-        {
-            var slope = ConstantScalar(c, 1) switch
-            {
-                2.0 => c.B.Mul(a, c.Scalar(2, a)),
-                1.0 => null,
-                { } p => c.B.Mul(c.B.Pow(a, c.Scalar(p - 1, a)), c.Scalar(p, a)),
-                null => SameTypeAs(c, b, a) is var e ? c.B.Mul(e, c.B.Pow(a, c.B.Sub(e, c.Scalar(1, a)))) : null,
-            };
-            c.GI(0, c.ReduceToShapeOf(slope is null ? g : c.B.Mul(g, slope), a));
-        }
+        if (c.Needs(0) && PowSlope(c, a, b) is { } slope) c.GI(0, c.ReduceToShapeOf(c.B.Mul(g, slope), a));
         if (c.Needs(1))
         {
             // The exponent may be another float type than the base (T1 in Pow-12+): reduce in a's type, then cast.
             var db = c.ReduceToShapeOf(c.B.Mul(g, c.B.Mul(y, c.B.Log(a))), b);
             c.GI(1, c.ElemType(b) == c.ElemType(a) ? db : c.B.Cast(db, c.ElemType(b)));
         }
+    }
+
+    /// <summary>dy/da of a^b: 2a for LayerNorm's constant 2, p a^(p-1) for another constant p, b a^(b-1) else; null for 0.</summary>
+    static string? PowSlope(GradContext c, string a, string b)
+    {
+        var p = ConstantScalar(c, 1);
+        if (p == 0) return null;
+        if (p == 2) return c.B.Mul(a, c.Scalar(2, a));
+        var e = p is { } pc ? c.Scalar(pc, a) : SameTypeAs(c, b, a);
+        var eMinus1 = p is { } pm ? c.Scalar(pm - 1, a) : c.B.Sub(e, c.Scalar(1, a));
+        return c.B.Mul(c.B.Pow(a, eMinus1), e);
     }
 
     // y = cast(x): the gradient is cast back to x's type; integer inputs carry none.
@@ -121,8 +121,8 @@ static class ElementwiseRules
     {
         if (c.GO(0) is not { } g) return;
         var x = c.I(0);
-        var training = c.Opset < 12 || c.I(2).Length == 0 ? 0 : ConstantScalar(c, 2);   // null: decided at run time
-        var ratio = c.Opset < 12 ? 0 : c.I(1).Length == 0 ? 0.5 : ConstantScalar(c, 1);  // null: fed at run time
+        var training = c.Opset < 12 || c.I(2).Length == 0 ? 0.0 : ConstantScalar(c, 2);   // null: decided at run time
+        var ratio = c.Opset < 12 ? 0.0 : c.I(1).Length == 0 ? 0.5 : ConstantScalar(c, 1);  // null: fed at run time
         if (training == 0 || ratio == 0)
         {
             c.GI(0, g);

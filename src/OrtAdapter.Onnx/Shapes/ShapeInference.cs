@@ -194,6 +194,7 @@ public static class ShapeInference
         if (x?.Shape is not { } s) return null;
         var axes = Attr.GetInts(n, "axes") ?? (n.Input.Count > 1 && n.Input[1].Length > 0 ? ConstantInts(g, n.Input[1]) : []);
         if (axes is null) return null;
+        if (axes.Length == 0 && Attr.GetInt(n, "noop_with_empty_axes", 0) != 0) return s;
         var keep = Attr.GetInt(n, "keepdims", 1) != 0;
         var all = axes.Length == 0;
         var set = axes.Select(a => Normalize(a, s.Count)).ToHashSet();

@@ -25,8 +25,9 @@ public static class GradientBuilder
         var forward = graph.TopologicalOrder();
         var requiresGrad = RequiresGrad(forward, trainable, registry, types);
         var active = NodesOnPath(forward, loss, requiresGrad);
-        // Fail before emitting anything, naming the first node no rule covers.
-        foreach (var node in active.Where(n => !registry.TryGet(n.OpType, out _)))
+        // Fail before emitting anything, naming the first node no rule covers (ops without gradient, such as a
+        // Shape or a comparison of a trainable value, sit on the path but need no rule: nothing flows through them).
+        foreach (var node in active.Where(n => !registry.HasNoGradient(n.OpType) && !registry.TryGet(n.OpType, out _)))
             throw new GradientException(
                 $"No gradient rule for op '{node.OpType}' (node '{node.Name}', domain '{node.Domain}', opset {graph.OpsetVersion(node.Domain)}).");
 

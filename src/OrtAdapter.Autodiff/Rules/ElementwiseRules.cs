@@ -160,6 +160,11 @@ static class ElementwiseRules
     static void Extremum(GradContext c, bool max)
     {
         var (y, g) = (c.O(0), c.GO(0)!);
+        if (c.InputCount == 1)
+        {
+            c.GI(0, g);
+            return;
+        }
         var last = Enumerable.Range(0, c.InputCount).Last(c.Needs);
         string? taken = null;
         for (int i = 0; i <= last; i++)

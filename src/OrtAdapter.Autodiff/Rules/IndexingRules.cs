@@ -40,7 +40,7 @@ static class IndexingRules
         long[] dataPerm = [axis, .. Range(0, axis), .. Range(axis + 1, rank - axis - 1)];
         long[] gradPerm = [.. Range(axis, q), .. Range(0, axis), .. Range(axis + q, rank - axis - 1)];
         var zeros = b.Expand(zero, b.Gather(b.Shape(data), b.Ints(dataPerm)));
-        var moved = b.Op(OpTypes.ScatterND, [zeros, indices, b.Transpose(g, gradPerm)], Attr.String("reduction", "add"));
+        var moved = b.Op(OpTypes.ScatterND, [zeros, indices, Permute(b, g, gradPerm)], Attr.String("reduction", "add"));
         return c.B.Transpose(moved, Inverse(dataPerm));
     }
 
@@ -53,7 +53,10 @@ static class IndexingRules
         var (data, g) = (c.I(0), c.GO(0)!);
         var axis = Axis(c, c.Rank(data));
         var b = c.Tmp("onehot");
-        var oneHot = MatrixFlatten(b, OneHot(c, b, Indices(c, b, axis), Length(b, data, axis), axis: 0), 1);
+        var indices = Indices(c, b, axis);
+        // OneHot wants indices of rank ≥ 1: a scalar index becomes [1].
+        if (c.Rank(c.I(1)) == 0) indices = b.Unsqueeze(indices, 0);
+        var oneHot = MatMulRules.Flatten(b, OneHot(c, b, indices, Length(b, data, axis), axis: 0), 1);
         // Reshape's 0 keeps dY's leading dims (X's dims before the axis); then N, then the rest.
         var view = b.Concat(0, [.. Enumerable.Repeat(b.Ints(0), (int)axis), b.Unsqueeze(b.Size(c.I(1)), 0), b.Ints(-1)]);
         var full = c.B.MatMul(oneHot, c.B.Reshape(g, view));
@@ -106,7 +109,9 @@ static class IndexingRules
     /// <summary>Length of <paramref name="x"/> along <paramref name="axis"/>, an int64 scalar at run time.</summary>
     static string Length(OpBuilder b, string x, long axis) => b.Gather(b.Shape(x), b.Int(axis));
 
-    static string MatrixFlatten(OpBuilder b, string x, long axis) => MatMulRules.Flatten(b, x, axis);
+    /// <summary>Transpose, skipped for the identity permutation (a scalar index leaves dY's axes in place).</summary>
+    static string Permute(OpBuilder b, string x, long[] perm) =>
+        perm.Select((p, i) => p == i).All(same => same) ? x : b.Transpose(x, perm);
 
     static bool SameDimsBesides(GradContext c, string x, string y, long axis)
     {

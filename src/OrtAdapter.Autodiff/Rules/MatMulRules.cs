@@ -25,7 +25,7 @@ static class MatMulRules
         if (ra == 2 && rb == 2) return c.B.Gemm(g, b, transB: true);
         // A 2-D B broadcasts over A's batch dims, so dY·Bᵀ already has A's shape.
         if (rb == 2) return c.B.MatMul(g, c.B.Transpose(b, 1, 0));
-        return Unbroadcast(c, c.B.MatMul(g, SwapLastAxes(c, b, rb)), 0);
+        return Unbroadcast(c, c.B.MatMul(g, SwapLastAxes(c, b, rb)), 0, Math.Max(ra, rb));
     }
 
     /// <summary>dB = Aᵀ·dY for ranks ≥ 2.</summary>
@@ -36,7 +36,7 @@ static class MatMulRules
         // A 2-D weight (Linear with a pre-transposed weight): fold the batch dims into the contraction,
         // [P,K]ᵀ·[P,N] in one Gemm, instead of a batched MatMul followed by a ReduceSum.
         if (rb == 2) return c.B.Gemm(Flatten(c.B, a, ra - 1), Flatten(c.B, g, ra - 1), transA: true);
-        return Unbroadcast(c, c.B.MatMul(SwapLastAxes(c, a, ra), g), 1);
+        return Unbroadcast(c, c.B.MatMul(SwapLastAxes(c, a, ra), g), 1, Math.Max(ra, rb));
     }
 
     /// <summary>
@@ -56,9 +56,9 @@ static class MatMulRules
         if (ra == 1)
         {
             // A:[K], B:[...,K,N], Y:[...,N]: dA[k] = Σ_{...,n} dY[...,n]·B[...,k,n]; dB[...] = a ⊗ dY[...].
+            long[] summed = [.. Enumerable.Range(0, rb - 2).Select(i => (long)i), rb - 1];
             if (c.Needs(0))
-                c.GI(0, rb == 2 ? c.B.MatMul(b, g)
-                    : c.B.ReduceSum(c.B.MatMul(b, c.B.Unsqueeze(g, rb - 1)), [.. Enumerable.Range(0, rb - 2).Select(i => (long)i), rb - 1], keepDims: false));
+                c.GI(0, rb == 2 ? c.B.MatMul(b, g) : c.B.ReduceSum(c.B.MatMul(b, c.B.Unsqueeze(g, rb - 1)), summed, keepDims: false));
             if (c.Needs(1)) c.GI(1, c.B.MatMul(c.B.Unsqueeze(a, 1), c.B.Unsqueeze(g, rb - 2)));
             return;
         }
@@ -87,9 +87,11 @@ static class MatMulRules
     /// Sums a full gradient of operand <paramref name="i"/> (batch dims of Y, matrix dims of the operand) over the
     /// batch dims the operand was broadcast along. Skipped when the static shapes show there are none.
     /// </summary>
-    static string Unbroadcast(GradContext c, string grad, int i)
+    static string Unbroadcast(GradContext c, string grad, int i, int rankY)
     {
         if (KeepsBatchDims(c, c.I(i), c.I(1 - i))) return grad;
+        // A plain matrix was broadcast along every batch dim of Y: sum them all.
+        if (c.Rank(c.I(i)) == 2) return c.B.ReduceSum(grad, [.. Enumerable.Range(0, rankY - 2).Select(k => (long)k)], keepDims: false);
         // Y is a safe static shape for the gradient: same rank and batch dims; of the two matrix dims one is
         // shared, and the other either matches, is 1 (a no-op sum), or sends the helper to its run-time path.
         return c.ReduceToShapeOf(grad, c.I(i), c.O(0));

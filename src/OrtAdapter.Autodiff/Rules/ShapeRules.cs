@@ -80,16 +80,18 @@ static class ShapeRules
     static void Slice(GradContext c)
     {
         if (c.Opset < 11 || c.InputCount < 3)
-            throw new GradientException($"Node '{c.Node.Name}' (Slice): the gradient needs Slice with inputs and Pad with pads as input (opset 11), the graph has opset {c.Opset}.");
-        if (c.I(4).Length > 0 && (c.ConstInts(4) is not { } steps || steps.Any(s => s != 1)))
-            throw new GradientException($"Node '{c.Node.Name}' (Slice): the gradient supports only steps of 1 (given as a constant); this node has other or run-time steps.");
+            throw new GradientException(
+                $"Node '{c.Node.Name}' (Slice): the gradient needs Slice and Pad with inputs (opset 11), the graph has opset {c.Opset}.");
+        if (c.I(4).Length > 0 && (ConstIndices(c, 4) is not { } steps || steps.Any(s => s != 1)))
+            throw new GradientException(
+                $"Node '{c.Node.Name}' (Slice, opset {c.Opset}): the gradient supports only constant steps of 1; this node has other or run-time steps.");
         var b = c.Tmp("pads");
         var x = c.I(0);
         var rank = c.Rank(x);
         var starts = AsInt64(c, b, c.I(1));
-        var axes = c.I(3).Length > 0
-            ? (c.ConstInts(3) is { } constAxes ? b.Ints([.. constAxes.Select(a => NormalizeAxis(a, rank))]) : NonNegative(b, AsInt64(c, b, c.I(3)), b.Int(rank)))
-            : b.Range(b.Int(0), b.Size(starts), b.Int(1));
+        var axes = c.I(3).Length == 0 ? b.Range(b.Int(0), b.Size(starts), b.Int(1))
+            : ConstIndices(c, 3) is { } known ? b.Ints([.. known.Select(a => NormalizeAxis(a, rank))])
+            : NonNegative(b, AsInt64(c, b, c.I(3)), b.Int(rank));
         var dims = b.Gather(b.Shape(x), axes);
         var begin = Clamp(b, starts, dims);
         var end = Clamp(b, AsInt64(c, b, c.I(2)), dims);
@@ -128,6 +130,10 @@ static class ShapeRules
     /// <summary>An integer value as int64 (index inputs may be int32).</summary>
     internal static string AsInt64(GradContext c, OpBuilder b, string v) =>
         c.TypeOf(v)?.ElemType == (int)DataType.Int64 ? v : b.Cast(v, (int)DataType.Int64);
+
+    /// <summary>Values of a constant int64 or int32 input, or null.</summary>
+    static long[]? ConstIndices(GradContext c, int input) => c.ConstInts(input)
+        ?? (c.B.Graph.Initializer(c.I(input)) is { DataType: (int)DataType.Int32 } t ? [.. TensorData.ToInt32s(t).Select(v => (long)v)] : null);
 
     static long NormalizeAxis(long axis, int rank) => axis < 0 ? axis + rank : axis;
 }

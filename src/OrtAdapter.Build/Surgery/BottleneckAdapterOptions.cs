@@ -1,0 +1,27 @@
+namespace OrtAdapter.Build.Surgery;
+
+/// <summary>Options of the bottleneck adapters (<see cref="HoulsbyAdapterPass"/>, <see cref="PfeifferAdapterPass"/>).</summary>
+public sealed class BottleneckAdapterOptions
+{
+    /// <summary>Bottleneck width is hidden size / this (at least 1). Default 16.</summary>
+    public int ReductionFactor { get; init; } = 16;
+
+    /// <summary>Non-linearity between down- and up-projection. Default <see cref="AdapterActivation.Relu"/>.</summary>
+    public AdapterActivation Activation { get; init; } = AdapterActivation.Relu;
+
+    /// <summary>0-based layers that get adapters; null (default) means every layer.</summary>
+    public IReadOnlyList<int>? Layers { get; init; }
+
+    /// <summary>Standard deviation of the normal initialisation of the down-projection. Default 0.02 (BERT's initializer range).</summary>
+    public double InitStd { get; init; } = 0.02;
+
+    /// <summary>Seed of the initial values. Default 0.</summary>
+    public int Seed { get; init; }
+
+    internal void Validate()
+    {
+        if (ReductionFactor < 1) throw new ArgumentOutOfRangeException(nameof(ReductionFactor), $"{nameof(ReductionFactor)} must be ≥ 1, got {ReductionFactor}.");
+        if (!(InitStd >= 0) || double.IsInfinity(InitStd)) throw new ArgumentOutOfRangeException(nameof(InitStd), $"{nameof(InitStd)} must be finite and ≥ 0, got {InitStd}.");
+        if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), $"Unknown {nameof(Activation)} {Activation}.");
+    }
+}

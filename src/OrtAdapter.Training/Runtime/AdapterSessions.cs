@@ -1,0 +1,98 @@
+using Microsoft.ML.OnnxRuntime;
+using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Onnx;
+
+namespace OrtAdapter.Training.Runtime;
+
+/// <summary>
+/// The training and eval sessions of one artifacts folder on one device. Frozen weights exist once (memory-mapped,
+/// shared through AddInitializer and one pre-packed weights container); trainable tensors and optimizer state stay
+/// on the device (<see cref="ParameterStore"/>); each step is bind -> run -> swap, with no host round trip.
+/// </summary>
+public sealed class AdapterSessions : IDisposable
+{
+    readonly FrozenWeights _frozen;
+    readonly PrePackedWeightsContainer _prepacked = new();
+    readonly SessionOptions _trainOptions, _evalOptions;
+    readonly InferenceSession _train, _eval;
+    readonly OrtIoBinding _trainBinding, _evalBinding;
+    readonly HashSet<string> _evalInputs;
+    readonly RunOptions _run = new();
+
+    AdapterSessions(string folder, ArtifactManifest manifest, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state)
+    {
+        Manifest = manifest;
+        Device = device;
+        var trainModel = ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false);
+        var evalModel = ModelFile.Load(Path.Combine(folder, manifest.EvalModel), loadExternalData: false);
+        _frozen = FrozenWeights.Open(folder, trainModel, manifest.FrozenWeights);
+        _trainOptions = device.CreateSessionOptions(threads);
+        _evalOptions = device.CreateSessionOptions(threads);
+        _frozen.AddTo(_trainOptions);
+        _frozen.AddTo(_evalOptions);
+        // Graph bytes without the weights: every external tensor is supplied by AddInitializer, so the runtime never reads the file again.
+        _train = new InferenceSession(ModelFile.ToBytes(trainModel), _trainOptions, _prepacked);
+        _eval = new InferenceSession(ModelFile.ToBytes(evalModel), _evalOptions, _prepacked);
+        _trainBinding = _train.CreateIoBinding();
+        _evalBinding = _eval.CreateIoBinding();
+        _evalInputs = _eval.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
+        var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList();
+        Parameters = new ParameterStore(device, trainable, state, _train);
+    }
+
+    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state) =>
+        new(folder, ArtifactManifest.Load(folder), device, threads, state);
+
+    public ArtifactManifest Manifest { get; }
+    public ExecutionDevice Device { get; }
+    public ParameterStore Parameters { get; }
+    public long FrozenBytes => _frozen.Bytes;
+
+    /// <summary>
+    /// One fused training step (forward, loss, backward, AdamW): binds the batch feeds and the parameters, runs,
+    /// swaps parameter buffers, and returns the requested scalar outputs (loss, loss terms, grad norm).
+    /// </summary>
+    public float[] TrainStep(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalarOutputs)
+    {
+        _trainBinding.ClearBoundInputs();
+        _trainBinding.ClearBoundOutputs();
+        foreach (var (name, value) in feeds) _trainBinding.BindInput(name, value);
+        Parameters.BindForUpdate(_trainBinding);
+        foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        _trainBinding.SynchronizeBoundInputs();
+        _train.RunWithBinding(_run, _trainBinding);
+        _trainBinding.SynchronizeBoundOutputs();
+        Parameters.Swap();
+        using var outputs = _trainBinding.GetOutputValues();
+        return outputs.Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+    }
+
+    /// <summary>Runs the eval graph (no dropout) and copies the named outputs to the host.</summary>
+    public float[][] Evaluate(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> outputs)
+    {
+        _evalBinding.ClearBoundInputs();
+        _evalBinding.ClearBoundOutputs();
+        foreach (var (name, value) in feeds.Where(f => _evalInputs.Contains(f.Name))) _evalBinding.BindInput(name, value);
+        Parameters.BindParameters(_evalBinding, _evalInputs);
+        foreach (var name in outputs) _evalBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        _evalBinding.SynchronizeBoundInputs();
+        _eval.RunWithBinding(_run, _evalBinding);
+        _evalBinding.SynchronizeBoundOutputs();
+        using var values = _evalBinding.GetOutputValues();
+        return values.Select(v => v.GetTensorDataAsSpan<float>().ToArray()).ToArray();
+    }
+
+    public void Dispose()
+    {
+        Parameters.Dispose();
+        _trainBinding.Dispose();
+        _evalBinding.Dispose();
+        _train.Dispose();
+        _eval.Dispose();
+        _trainOptions.Dispose();
+        _evalOptions.Dispose();
+        _prepacked.Dispose();
+        _frozen.Dispose();
+        _run.Dispose();
+    }
+}

@@ -30,9 +30,9 @@ public sealed class AdapterSessions : IDisposable
         _evalOptions = device.CreateSessionOptions(threads);
         _frozen.AddTo(_trainOptions);
         _frozen.AddTo(_evalOptions);
-        // Graph bytes without the weights: every external tensor is supplied by AddInitializer, so the runtime never reads the file again.
-        _train = new InferenceSession(ModelFile.ToBytes(trainModel), _trainOptions, _prepacked);
-        _eval = new InferenceSession(ModelFile.ToBytes(evalModel), _evalOptions, _prepacked);
+        // Every external tensor is supplied by AddInitializer (the runtime still resolves the file path to validate it).
+        _train = new InferenceSession(Path.Combine(folder, manifest.TrainingModel), _trainOptions, _prepacked);
+        _eval = new InferenceSession(Path.Combine(folder, manifest.EvalModel), _evalOptions, _prepacked);
         _trainBinding = _train.CreateIoBinding();
         _evalBinding = _eval.CreateIoBinding();
         _evalInputs = _eval.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
@@ -57,14 +57,15 @@ public sealed class AdapterSessions : IDisposable
         _trainBinding.ClearBoundInputs();
         _trainBinding.ClearBoundOutputs();
         foreach (var (name, value) in feeds) _trainBinding.BindInput(name, value);
-        Parameters.BindForUpdate(_trainBinding);
+        // Outputs come back in binding order: the scalars first, then the parameter buffers (not read here).
         foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        Parameters.BindForUpdate(_trainBinding);
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
         _trainBinding.SynchronizeBoundOutputs();
         Parameters.Swap();
         using var outputs = _trainBinding.GetOutputValues();
-        return outputs.Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+        return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
     }
 
     /// <summary>Runs the eval graph (no dropout) and copies the named outputs to the host.</summary>

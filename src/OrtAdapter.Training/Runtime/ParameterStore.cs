@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using OrtAdapter.Build.Optimizer;
 
 namespace OrtAdapter.Training.Runtime;
 
@@ -10,7 +11,7 @@ namespace OrtAdapter.Training.Runtime;
 /// </summary>
 public sealed class ParameterStore : IDisposable
 {
-    public const string ExpAvg = ".exp_avg", ExpAvgSq = ".exp_avg_sq", Updated = ".updated";
+    const string ExpAvg = AdamWNames.ExpAvgSuffix, ExpAvgSq = AdamWNames.ExpAvgSqSuffix, Updated = AdamWNames.UpdatedSuffix;
 
     readonly List<Slot> _slots = [];
 
@@ -87,6 +88,18 @@ public sealed class ParameterStore : IDisposable
             result[s.Name] = copy;
         }
         return result;
+    }
+
+    /// <summary>Overwrites the current buffers with host values (restoring the best checkpoint for the test split).</summary>
+    public void Load(IReadOnlyDictionary<string, float[]> values)
+    {
+        foreach (var s in _slots.Where(s => values.ContainsKey(s.Name)))
+        {
+            var v = values[s.Name];
+            if (s.HostCurrent is { } host) { v.CopyTo(host, 0); continue; }
+            using var hostValue = OrtValue.CreateTensorValueFromMemory(v, s.Shape);
+            OrtEnv.Instance().CopyTensors([hostValue], [s.Current], null);
+        }
     }
 
     public void Dispose()

@@ -1,0 +1,226 @@
+using System.Security.Cryptography;
+using OrtAdapter.Autodiff;
+using OrtAdapter.Build.Checkpoints;
+using OrtAdapter.Build.Heads;
+using OrtAdapter.Build.Losses;
+using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Build.Surgery;
+using OrtAdapter.Onnx;
+using OrtAdapter.Onnx.Protobuf;
+
+namespace OrtAdapter.Build.Artifacts;
+
+/// <summary>
+/// Builds an artifacts folder from a base encoder and a recipe: the eval graph (adapters + head + loss), the
+/// training graph (the same with fed dropout masks, the backward pass and, fused, AdamW), the shared frozen
+/// weights file, the initial checkpoint, the tokenizer files and manifest.json. Written to a temporary sibling
+/// folder and renamed into place, so a failed build leaves what was there untouched.
+/// </summary>
+public static class ArtifactBuilder
+{
+    public const string TrainingModel = "training_model.onnx", EvalModel = "eval_model.onnx",
+        OptimizerModel = "optimizer_model.onnx", FrozenWeightsFile = "frozen_weights.bin", CheckpointFolder = "checkpoint";
+
+    /// <summary>Files copied from the base model's folder when present (tokenizer and model config).</summary>
+    public static readonly string[] SideFiles = ["vocab.txt", "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "config.json"];
+
+    public static ArtifactManifest Build(string baseModelPath, ArtifactRecipe recipe, string outputFolder)
+    {
+        var baseSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModelPath)));
+        var baseModel = ModelFile.Load(baseModelPath);
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(baseModelPath))!;
+
+        var eval = Assemble(baseModel, recipe, baseDir, training: false, out var evalTrainable, out _);
+        var train = Assemble(baseModel, recipe, baseDir, training: true, out var trainable, out var dropoutSites);
+        if (!trainable.SequenceEqual(evalTrainable))
+            throw new InvalidOperationException("Training and eval graphs disagree on the trainable tensors; the surgery is not deterministic.");
+
+        var initial = trainable.Select(name => train.Initializer(name)!.Clone()).ToList();
+        foreach (var g in new[] { train, eval }) PromoteToInputs(g, trainable);
+
+        var grads = GradientBuilder.Build(train, LossNames.Loss, trainable);
+        ModelProto? optimizer = null;
+        if (recipe.FuseOptimizer)
+        {
+            AdamWGraph.AppendTo(train, grads.Gradients, recipe.OptimizerOptions);
+            RemoveOutputs(train, o => o.EndsWith(AdamWNames.GradSuffix, StringComparison.Ordinal) || o is HeadNames.Logits or HeadNames.Pooled);
+        }
+        else
+        {
+            optimizer = AdamWGraph.Build(initial.Select(t => (t.Name, t.Dims.ToArray())).ToList(), recipe.OptimizerOptions, Math.Max(train.OpsetVersion(), AdamWGraph.MinOpset));
+        }
+        train.CleanupAndSort();
+        eval.CleanupAndSort();
+        GraphValidator.ThrowIfInvalid(train, TrainingModel);
+        GraphValidator.ThrowIfInvalid(eval, EvalModel);
+
+        var temp = outputFolder.TrimEnd('/', '\\') + ".building";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            WriteFrozenWeights(temp, baseModel, train, eval);
+            ModelFile.Save(train.Model, Path.Combine(temp, TrainingModel));
+            ModelFile.Save(eval.Model, Path.Combine(temp, EvalModel));
+            if (optimizer is not null) ModelFile.Save(optimizer, Path.Combine(temp, OptimizerModel));
+            WriteInitialCheckpoint(Path.Combine(temp, CheckpointFolder), initial, recipe);
+            var sideFiles = SideFiles.Where(f => File.Exists(Path.Combine(baseDir, f))).ToList();
+            foreach (var f in sideFiles) File.Copy(Path.Combine(baseDir, f), Path.Combine(temp, f));
+
+            var manifest = new ArtifactManifest
+            {
+                BaseModel = Path.GetFileName(baseModelPath),
+                BaseModelSha256 = baseSha,
+                Opset = train.OpsetVersion(),
+                TokenizerFiles = sideFiles,
+                OptionsHash = recipe.Hash(baseSha),
+                Options = recipe.ToJson(),
+                TaskKind = recipe.Task.ToString(),
+                NumLabels = recipe.NumLabels,
+                TrainingModel = TrainingModel,
+                EvalModel = EvalModel,
+                OptimizerModel = optimizer is null ? null : OptimizerModel,
+                OptimizerFused = recipe.FuseOptimizer,
+                FrozenWeights = FrozenWeightsFile,
+                Checkpoint = CheckpointFolder,
+                Trainable = initial.Select(t => new TensorSpec(t.Name, DataTypes.Name(t.DataType), t.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())).ToList(),
+                DropoutMasks = dropoutSites.Select(s => new DropoutMaskSpec(s.MaskInput, s.Dims, s.Rate)).ToList(),
+                TrainingInputs = Specs(train, train.Proto.Input),
+                TrainingOutputs = Specs(train, train.Proto.Output),
+                EvalInputs = Specs(eval, eval.Proto.Input),
+                EvalOutputs = Specs(eval, eval.Proto.Output),
+            };
+            manifest.Save(temp);
+            ReplaceFolder(temp, outputFolder);
+            return manifest;
+        }
+        catch
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Base encoder + adapters (+ dropout when training) + pooling/head + the weighted loss.</summary>
+    static OnnxGraph Assemble(ModelProto baseModel, ArtifactRecipe recipe, string baseDir, bool training,
+        out List<string> trainable, out IReadOnlyList<DropoutSite> dropoutSites)
+    {
+        var graph = new OnnxGraph(baseModel.Clone());
+        var structure = EncoderStructure.Find(graph);
+        var bottleneck = new BottleneckAdapterOptions
+        {
+            ReductionFactor = recipe.ReductionFactor, Activation = recipe.Activation, Layers = recipe.Layers, Seed = recipe.Seed,
+        };
+        var adapters = recipe.Adapter switch
+        {
+            AdapterKind.Houlsby => new HoulsbyAdapterPass(bottleneck).Apply(graph, structure),
+            AdapterKind.Pfeiffer => new PfeifferAdapterPass(bottleneck).Apply(graph, structure),
+            _ => new LoraPass(new LoraOptions
+            {
+                Rank = recipe.LoraRank, Alpha = recipe.LoraAlpha, Dropout = recipe.LoraDropout, Layers = recipe.Layers, Seed = recipe.Seed,
+            }).Apply(graph, structure),
+        };
+        dropoutSites = training ? new DropoutPass(DropoutRates(recipe, baseDir)).Apply(graph, structure, adapters.DropoutPoints) : [];
+        var head = TaskHeadPass.Apply(graph, new TaskHeadOptions
+        {
+            Task = recipe.Task, Outputs = recipe.NumLabels, Pooling = recipe.Pooling, Seed = recipe.Seed,
+            Dropout = training ? recipe.HeadDropout : 0,
+        });
+        if (training && head.DropoutMask is { } headMask)
+            dropoutSites = [.. dropoutSites, new DropoutSite(headMask, DeclaredDims(graph, headMask), (float)recipe.HeadDropout, head.Pooled)];
+        LossComposer.Apply(graph, new LossComposerOptions { Terms = recipe.LossTerms, Task = recipe.Task });
+        trainable = [.. adapters.TrainableInitializers, .. head.Trainable];
+        return graph;
+    }
+
+    static string[] DeclaredDims(OnnxGraph graph, string input) =>
+        TensorType.From(graph.Proto.Input.First(i => i.Name == input).Type)?.Shape?.Select(d => d.ToString()).ToArray()
+        ?? throw new InvalidOperationException($"Dropout mask input '{input}' has no declared shape.");
+
+    static DropoutOptions DropoutRates(ArtifactRecipe recipe, string baseDir)
+    {
+        var config = Path.Combine(baseDir, "config.json");
+        var fromConfig = File.Exists(config) ? DropoutOptions.FromConfig(config) : new DropoutOptions();
+        return new DropoutOptions
+        {
+            HiddenRate = recipe.HiddenDropout ?? fromConfig.HiddenRate,
+            AttentionRate = recipe.AttentionDropout ?? fromConfig.AttentionRate,
+        };
+    }
+
+    /// <summary>Trainable tensors become graph inputs, so the trainer binds device-resident buffers to them.</summary>
+    static void PromoteToInputs(OnnxGraph graph, IReadOnlyList<string> trainable)
+    {
+        foreach (var name in trainable)
+        {
+            var t = graph.Initializer(name)!;
+            graph.RemoveInitializer(name);
+            graph.Proto.Input.Add(new ValueInfoProto { Name = name, Type = TensorType.From(t).ToTypeProto() });
+        }
+        graph.Invalidate();
+    }
+
+    static void RemoveOutputs(OnnxGraph graph, Func<string, bool> drop)
+    {
+        foreach (var o in graph.Proto.Output.Where(o => drop(o.Name)).ToList()) graph.Proto.Output.Remove(o);
+        graph.Invalidate();
+    }
+
+    /// <summary>
+    /// The base model's weights go once into frozen_weights.bin; both graphs point at the same bytes, so the
+    /// trainer maps them once and shares them between its sessions.
+    /// </summary>
+    static void WriteFrozenWeights(string folder, ModelProto baseModel, params OnnxGraph[] graphs)
+    {
+        var frozen = baseModel.Graph.Initializer.Where(t => TensorData.ByteSize(t) >= 1024).Select(t => t.Name)
+            .Where(n => graphs.Any(g => g.IsInitializer(n))).ToList();
+        var offsets = new Dictionary<string, (long Offset, long Length)>(StringComparer.Ordinal);
+        AtomicFile.Write(Path.Combine(folder, FrozenWeightsFile), stream =>
+        {
+            foreach (var name in frozen)
+            {
+                var tensor = graphs.Select(g => g.Initializer(name)).First(t => t is not null)!;
+                var bytes = TensorData.RawBytes(tensor);
+                stream.Write(new byte[(64 - stream.Position % 64) % 64]);
+                offsets[name] = (stream.Position, bytes.Length);
+                stream.Write(bytes.Span);
+            }
+        });
+        foreach (var g in graphs)
+            foreach (var name in frozen)
+                if (g.Initializer(name) is { } t) ExternalData.PointAt(t, FrozenWeightsFile, offsets[name].Offset, offsets[name].Length);
+    }
+
+    static void WriteInitialCheckpoint(string folder, IReadOnlyList<TensorProto> initial, ArtifactRecipe recipe)
+    {
+        var tensors = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+        foreach (var t in initial)
+        {
+            tensors[t.Name] = SafeTensor.FromOnnx(t);
+            var zeros = new float[TensorData.ElementCount(t.Dims)];
+            tensors[AdamWNames.ExpAvg(t.Name)] = SafeTensor.Create<float>(zeros, [.. t.Dims]);
+            tensors[AdamWNames.ExpAvgSq(t.Name)] = SafeTensor.Create<float>(zeros, [.. t.Dims]);
+        }
+        Checkpoint.Save(folder, new CheckpointData
+        {
+            Tensors = tensors,
+            State = new CheckpointState { Step = 0, Epoch = 0, Options = System.Text.Json.Nodes.JsonNode.Parse(recipe.ToJson().GetRawText()) },
+        });
+    }
+
+    static List<TensorSpec> Specs(OnnxGraph graph, IEnumerable<ValueInfoProto> values)
+    {
+        var types = ShapeInference.Infer(graph);
+        return values.Select(v => TensorSpec.From(v.Name, TensorType.From(v.Type) ?? types.GetValueOrDefault(v.Name) ?? new TensorType(0, null))).ToList();
+    }
+
+    /// <summary>Moves the finished build into place; the previous folder is kept until the new one is there.</summary>
+    static void ReplaceFolder(string built, string target)
+    {
+        var old = target.TrimEnd('/', '\\') + ".previous";
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        if (Directory.Exists(target)) Directory.Move(target, old);
+        Directory.Move(built, target);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrtAdapter.Build.Heads;
+using OrtAdapter.Build.Losses;
+using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Build.Surgery;
+
+namespace OrtAdapter.Build.Artifacts;
+
+/// <summary>Which adapter the surgery inserts.</summary>
+public enum AdapterKind { Houlsby, Pfeiffer, Lora }
+
+/// <summary>
+/// Everything that decides an artifacts folder besides the base model, as plain serializable values: it is
+/// written into the manifest and hashed to name cached builds. Defaults are the project's default recipe
+/// (REFERENCE.md): Houlsby r=16 ReLU, mean pooling, linear head, 0.9 x CE + 0.1 x SupCon(0.1), AdamW.
+/// </summary>
+public sealed record ArtifactRecipe
+{
+    public AdapterKind Adapter { get; init; } = AdapterKind.Houlsby;
+    public int ReductionFactor { get; init; } = 16;
+    public AdapterActivation Activation { get; init; } = AdapterActivation.Relu;
+    public IReadOnlyList<int>? Layers { get; init; }
+    public int LoraRank { get; init; } = 8;
+    public double LoraAlpha { get; init; } = 16;
+    public float LoraDropout { get; init; }
+    public HeadTask Task { get; init; } = HeadTask.SingleLabel;
+    public int NumLabels { get; init; } = 2;
+    public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
+    public double HeadDropout { get; init; }
+
+    /// <summary>Loss recipe in <see cref="LossSpec.ParseRecipe"/> syntax.</summary>
+    public string Loss { get; init; } = LossSpec.Format(LossSpec.Default);
+
+    /// <summary>Dropout rates; null reads config.json beside the base model (BERT's 0.1 when absent).</summary>
+    public float? HiddenDropout { get; init; }
+    public float? AttentionDropout { get; init; }
+
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
+    public double Epsilon { get; init; } = 1e-8;
+    public double WeightDecay { get; init; } = 0.01;
+    public double? MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>Fuse AdamW into the training graph so one Run is one step (measured faster: see README).</summary>
+    public bool FuseOptimizer { get; init; } = true;
+
+    /// <summary>Seed of the adapter and head initialisation.</summary>
+    public int Seed { get; init; }
+
+    public static ArtifactRecipe Default { get; } = new();
+
+    public IReadOnlyList<WeightedLoss> LossTerms => LossSpec.ParseRecipe(Loss);
+
+    public AdamWOptions OptimizerOptions => new()
+    {
+        Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, WeightDecay = WeightDecay, MaxGradNorm = MaxGradNorm,
+    };
+
+    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, ArtifactManifest.Json);
+
+    /// <summary>SHA-256 of the recipe and the base model's hash: the cache key of a build.</summary>
+    public string Hash(string baseModelSha256)
+    {
+        var text = JsonSerializer.Serialize(this, ArtifactManifest.Json) + "\n" + baseModelSha256;
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

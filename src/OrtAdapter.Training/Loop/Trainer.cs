@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Checkpoints;
+using OrtAdapter.Build.Losses;
+using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference.Tokenization;
+using OrtAdapter.Training.Batching;
+using OrtAdapter.Training.Data;
+using OrtAdapter.Training.Metrics;
+using OrtAdapter.Training.Reporting;
+using OrtAdapter.Training.Runtime;
+using OrtAdapter.Training.Schedules;
+
+namespace OrtAdapter.Training.Loop;
+
+/// <summary>
+/// The training loop, top to bottom: data and tokenizer; init or resume; the learning-rate function; then one
+/// loop that sets the LR, runs a fused step on device-resident parameters, evaluates on dev, keeps the best
+/// checkpoint, stops early on patience, and logs. Ends by scoring the best checkpoint on the test split.
+/// </summary>
+public static class Trainer
+{
+    public const string LastCheckpoint = "checkpoint-last", BestCheckpoint = "checkpoint-best", MetricsFile = "metrics.jsonl";
+    static readonly string[] StepOutputs = [LossNames.Loss, LossNames.Term(1), LossNames.Term(2), AdamWNames.GradNorm];
+
+    public static TrainResult Run(TrainOptions o, IProgressReporter progress)
+    {
+        // ---- data and tokenizer ----
+        var manifest = ArtifactManifest.Load(o.Artifacts);
+        var tokenizer = TextTokenizer.FromModelDirectory(o.Artifacts);
+        var splits = DatasetReader.ReadSplits(o.TrainData, o.DevData, o.TestData, o.Data);
+        foreach (var bad in splits.BadRows.Take(5)) progress.Log($"skipped bad row {bad}");
+        var labelCount = splits.Labels?.Count ?? 1;
+        if (o.Data.Task != TaskKind.Regression && labelCount != manifest.NumLabels)
+            throw new InvalidOperationException($"The data has {labelCount} labels, the artifacts in '{o.Artifacts}' were built for {manifest.NumLabels}; rebuild them with --labels {labelCount}.");
+        var train = BatchCollator.Create(splits.Train, tokenizer, o.Data.Task, labelCount, o.MaxLength);
+        var dev = splits.Dev.Count > 0 ? BatchCollator.Create(splits.Dev, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
+        var test = splits.Test.Count > 0 ? BatchCollator.Create(splits.Test, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
+        var plan = new BatchPlan(train.Lengths, new BatchingOptions { BatchSize = o.BatchSize, MaxLength = o.MaxLength, BucketByLength = o.BucketByLength }, o.Seed);
+        long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch;
+        var schedule = new LearningRateSchedule(o.LearningRate, totalSteps, new LearningRateScheduleOptions { WarmupFraction = o.WarmupFraction, Decay = o.Decay });
+        var weights = o.LossWeights ?? LossSpec.ParseRecipe(manifest.Options.GetProperty("loss").GetString()!).Select(t => t.Weight).ToList();
+        WeightedLoss.ValidateWeights(weights);
+
+        // ---- init or resume ----
+        Directory.CreateDirectory(o.RunDirectory);
+        var lastDir = Path.Combine(o.RunDirectory, LastCheckpoint);
+        var bestDir = Path.Combine(o.RunDirectory, BestCheckpoint);
+        var resume = o.Resume && Checkpoint.Exists(lastDir);
+        var start = Checkpoint.Load(resume ? lastDir : Path.Combine(o.Artifacts, manifest.Checkpoint));
+        long step = resume ? start.State.Step : 0;
+        double best = resume ? start.State.BestMetric ?? double.NegativeInfinity : double.NegativeInfinity;
+        int bestEpoch = resume && start.State.Extra.TryGetValue("best_epoch", out var be) ? int.Parse(be) : -1;
+        long bestStep = resume && start.State.Extra.TryGetValue("best_step", out var bs) ? long.Parse(bs) : -1;
+        int evalsWithoutGain = resume && start.State.Extra.TryGetValue("evals_without_gain", out var ew) ? int.Parse(ew) : 0;
+        var metricsPath = Path.Combine(o.RunDirectory, MetricsFile);
+        if (resume && File.Exists(metricsPath)) MetricsLog.TruncateAfter(metricsPath, step);
+        using var log = MetricsLog.Open(metricsPath, append: resume);
+        var device = ExecutionDevice.Parse(o.Device);
+        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors));
+        using var feeds = new FeedBuilder(manifest);
+        progress.Log($"{(resume ? $"resumed at step {step}" : "training")} on {device}: {splits.Train.Count} train / {splits.Dev.Count} dev / {splits.Test.Count} test examples, " +
+            $"{totalSteps} steps, {manifest.TrainableParameterCount:N0} trainable parameters, frozen weights {sessions.FrozenBytes / 1e6:F1} MB shared");
+
+        // ---- the loop ----
+        var evalEvery = o.EvalEverySteps > 0 ? o.EvalEverySteps : plan.BatchesPerEpoch;
+        var clock = Stopwatch.StartNew();
+        long samples = 0, stepsThisRun = 0;
+        Dictionary<string, double> bestDev = [];
+        while (step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))
+        {
+            var position = plan.Locate(step);
+            var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
+            var lr = schedule.At(step);
+            AddBatch(feeds.Reset(), batch, weights, manifest)
+                .Scalar(AdamWNames.LearningRate, (float)lr)
+                .Scalar(AdamWNames.Step, step + 1)
+                .DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)o.Seed, step);
+            var outputs = sessions.TrainStep(feeds.Feeds, StepOutputs);
+            step++; stepsThisRun++; samples += batch.Size;
+            var rate = samples / clock.Elapsed.TotalSeconds;
+            progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
+            log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, new Dictionary<string, double>
+            {
+                [MetricNames.Loss] = outputs[0], ["loss_term_1"] = outputs[1], ["loss_term_2"] = outputs[2],
+                ["grad_norm"] = outputs[3], [MetricNames.LearningRate] = lr,
+            }));
+            if (!float.IsFinite(outputs[0])) throw new InvalidOperationException($"Loss became {outputs[0]} at step {step}; lower the learning rate or check the data.");
+
+            var evalDue = step % evalEvery == 0 || step == totalSteps;
+            if (evalDue && dev is not null)
+            {
+                var devMetrics = Evaluate(sessions, dev, weights, manifest, o.EvalBatchSize, out _);
+                log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.DevSplit, devMetrics));
+                var score = Score(devMetrics, o.Data.Task);
+                progress.Log($"epoch {position.Epoch + 1} step {step}: dev {Describe(devMetrics)}");
+                if (score > best)
+                {
+                    (best, bestEpoch, bestStep, bestDev, evalsWithoutGain) = (score, position.Epoch + 1, step, devMetrics, 0);
+                    SaveCheckpoint(bestDir, sessions, step, position.Epoch + 1, best, bestEpoch, bestStep, 0, manifest);
+                }
+                else evalsWithoutGain++;
+            }
+            var checkpointDue = o.CheckpointEverySteps > 0 ? step % o.CheckpointEverySteps == 0 : evalDue;
+            if (checkpointDue || step == totalSteps)
+                SaveCheckpoint(lastDir, sessions, step, position.Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
+            if (o.Patience > 0 && evalsWithoutGain >= o.Patience) { progress.Log($"early stop: {o.Patience} evaluations without a better dev score"); break; }
+        }
+        if (o.StopAfterSteps is not null && step < totalSteps)
+            SaveCheckpoint(lastDir, sessions, step, plan.Locate(step - 1).Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
+
+        // ---- the best checkpoint on the test split ----
+        if (!Checkpoint.Exists(bestDir)) SaveCheckpoint(bestDir, sessions, step, 0, best, bestEpoch, step, 0, manifest);
+        if (bestDev.Count == 0 && bestStep >= 0) bestDev = ReadBestDev(metricsPath, bestStep);
+        Dictionary<string, double>? testMetrics = null;
+        ClassificationMetrics? confusionSource = null;
+        if (test is not null && (o.StopAfterSteps is null || step == totalSteps))
+        {
+            sessions.Parameters.Load(ToFloats(Checkpoint.Load(bestDir).Tensors));
+            testMetrics = Evaluate(sessions, test, weights, manifest, o.EvalBatchSize, out var accumulator);
+            confusionSource = accumulator as ClassificationMetrics;
+            log.Append(new MetricsEntry(step, bestEpoch, MetricsEntry.TestSplit, testMetrics));
+        }
+        var result = new TrainResult(step, bestEpoch, bestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
+        WriteReport(o.RunDirectory, metricsPath, result, confusionSource, splits.Labels);
+        return result;
+    }
+
+    static FeedBuilder AddBatch(FeedBuilder feeds, Batch batch, IReadOnlyList<double> weights, ArtifactManifest manifest)
+    {
+        long b = batch.Size, s = batch.Inputs.SequenceLength;
+        feeds.Add("input_ids", batch.Inputs.InputIds, b, s).Add("attention_mask", batch.Inputs.AttentionMask, b, s);
+        if (manifest.EvalInputs.Any(i => i.Name == "token_type_ids")) feeds.Add("token_type_ids", batch.Inputs.TokenTypeIds, b, s);
+        if (batch.LabelIds is { } ids) feeds.Add(LossNames.Labels, ids, b);
+        else if (batch.Targets is { } t) feeds.Add(LossNames.Labels, t, b, t.Length / b);
+        for (int k = 0; k < weights.Count; k++) feeds.Scalar(LossNames.Weight(k + 1), (float)weights[k]);
+        return feeds;
+    }
+
+    /// <summary>Loss, both terms and the task metrics of one split, with the eval graph (no dropout).</summary>
+    static Dictionary<string, double> Evaluate(AdapterSessions sessions, BatchCollator data, IReadOnlyList<double> weights,
+        ArtifactManifest manifest, int batchSize, out IMetricAccumulator metrics)
+    {
+        metrics = MetricAccumulator.For(data.Task, data.LabelCount);
+        using var feeds = new FeedBuilder(manifest);
+        double loss = 0, term1 = 0, term2 = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            var batch = data.Collate(Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray());
+            var outputs = sessions.Evaluate(AddBatch(feeds.Reset(), batch, weights, manifest).Feeds,
+                [LossNames.Loss, LossNames.Term(1), LossNames.Term(2), "logits"]);
+            loss += outputs[0][0] * batch.Size; term1 += outputs[1][0] * batch.Size; term2 += outputs[2][0] * batch.Size;
+            metrics.Add(outputs[3], batch);
+        }
+        var result = new Dictionary<string, double>(metrics.Results())
+        {
+            [MetricNames.Loss] = loss / data.Count, ["loss_term_1"] = term1 / data.Count, ["loss_term_2"] = term2 / data.Count,
+        };
+        return result;
+    }
+
+    static double Score(IReadOnlyDictionary<string, double> m, TaskKind task) => task switch
+    {
+        TaskKind.Regression => -m[MetricNames.MeanSquaredError],
+        TaskKind.MultiLabel => m[MetricNames.MicroF1],
+        _ => m[MetricNames.Accuracy],
+    };
+
+    static string Describe(IReadOnlyDictionary<string, double> m) => string.Join(", ", m.Select(kv => $"{kv.Key} {kv.Value:F4}"));
+
+    static void SaveCheckpoint(string dir, AdapterSessions sessions, long step, int epoch, double best, int bestEpoch, long bestStep, int evalsWithoutGain, ArtifactManifest manifest)
+    {
+        var tensors = sessions.Parameters.ReadAll().ToDictionary(kv => kv.Key, kv => SafeTensor.Create<float>(kv.Value, [.. ShapeOf(manifest, kv.Key)]));
+        Checkpoint.Save(dir, new CheckpointData
+        {
+            Tensors = tensors,
+            State = new CheckpointState
+            {
+                Step = step, Epoch = epoch, BestMetric = double.IsFinite(best) ? best : null,
+                Options = System.Text.Json.Nodes.JsonNode.Parse(manifest.Options.GetRawText()),
+                Extra = new Dictionary<string, string>
+                {
+                    ["best_epoch"] = bestEpoch.ToString(), ["best_step"] = bestStep.ToString(), ["evals_without_gain"] = evalsWithoutGain.ToString(),
+                    ["options_hash"] = manifest.OptionsHash,
+                },
+            },
+        });
+    }
+
+    static long[] ShapeOf(ArtifactManifest manifest, string name)
+    {
+        var parameter = manifest.Trainable.FirstOrDefault(t => name == t.Name || name.StartsWith(t.Name + ".", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"'{name}' is not a trainable tensor of the artifacts.");
+        return parameter.Dims.Select(long.Parse).ToArray();
+    }
+
+    static Dictionary<string, float[]> ToFloats(IReadOnlyDictionary<string, SafeTensor> tensors) =>
+        tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>(), StringComparer.Ordinal);
+
+    static Dictionary<string, double> ReadBestDev(string metricsPath, long bestStep) =>
+        MetricsLog.Read(metricsPath).LastOrDefault(e => e.Split == MetricsEntry.DevSplit && e.Step == bestStep)?.Values.ToDictionary() ?? [];
+
+    static void WriteReport(string runDir, string metricsPath, TrainResult result, ClassificationMetrics? test, LabelSet? labels)
+    {
+        TrainingPlots.WriteCurves(Path.Combine(runDir, "curves.png"), MetricsLog.Read(metricsPath));
+        if (test is not null) TrainingPlots.WriteConfusion(Path.Combine(runDir, "confusion.png"), test.ConfusionMatrix, labels?.Names, "Confusion matrix (test, best dev checkpoint)");
+        var summary = new
+        {
+            result.Steps, result.BestEpoch, result.BestStep, result.BestDev, result.Test, result.TrainSamplesPerSecond,
+            ElapsedSeconds = result.Elapsed.TotalSeconds, Labels = labels?.Names,
+        };
+        OrtAdapter.Onnx.AtomicFile.WriteAllText(Path.Combine(runDir, "summary.json"), JsonSerializer.Serialize(summary, ArtifactManifest.Json) + "\n");
+    }
+}

@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("OrtAdapter: fine-tune adapters on frozen ONNX encoders with ONNX Runtime.")
         {
             InspectVerb.Create(),
+            BuildVerb.Create(),
+            TrainVerb.Create(),
         };
         try
         {
@@ -26,7 +28,9 @@ public static class Program
 
     /// <summary>Faults in what the user gave us (a bad or missing file), as opposed to bugs, which keep their stack trace.</summary>
     static bool IsUserFault(Exception e) =>
-        e is OnnxFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+        e is OnnxFormatException or OrtAdapter.Training.Data.DatasetException or OrtAdapter.Build.Losses.LossException
+            or OrtAdapter.Build.Surgery.EncoderStructureException or OrtAdapter.Build.Checkpoints.CheckpointException
+            or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -19,7 +19,7 @@ namespace OrtAdapter.Build.Artifacts;
 public static class ArtifactBuilder
 {
     public const string TrainingModel = "training_model.onnx", EvalModel = "eval_model.onnx",
-        OptimizerModel = "optimizer_model.onnx", FrozenWeightsFile = "frozen_weights.bin", CheckpointFolder = "checkpoint";
+        OptimizerModel = "optimizer_model.onnx", FrozenWeights = "frozen_weights.bin", CheckpointFolder = "checkpoint";
 
     /// <summary>Files copied from the base model's folder when present (tokenizer and model config).</summary>
     public static readonly string[] SideFiles = ["vocab.txt", "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "config.json"];
@@ -59,7 +59,7 @@ public static class ArtifactBuilder
         Directory.CreateDirectory(temp);
         try
         {
-            WriteFrozenWeights(temp, baseModel, train, eval);
+            FrozenWeightsFile.Write(Path.Combine(temp, FrozenWeights), baseModel, train, eval);
             ModelFile.Save(train.Model, Path.Combine(temp, TrainingModel));
             ModelFile.Save(eval.Model, Path.Combine(temp, EvalModel));
             if (optimizer is not null) ModelFile.Save(optimizer, Path.Combine(temp, OptimizerModel));
@@ -69,7 +69,7 @@ public static class ArtifactBuilder
 
             var manifest = new ArtifactManifest
             {
-                BaseModel = Path.GetFileName(baseModelPath),
+                BaseModel = Path.GetRelativePath(Path.GetFullPath(outputFolder), Path.GetFullPath(baseModelPath)),
                 BaseModelSha256 = baseSha,
                 Opset = train.OpsetVersion(),
                 TokenizerFiles = sideFiles,
@@ -81,7 +81,7 @@ public static class ArtifactBuilder
                 EvalModel = EvalModel,
                 OptimizerModel = optimizer is null ? null : OptimizerModel,
                 OptimizerFused = recipe.FuseOptimizer,
-                FrozenWeights = FrozenWeightsFile,
+                FrozenWeights = FrozenWeights,
                 Checkpoint = CheckpointFolder,
                 Trainable = initial.Select(t => new TensorSpec(t.Name, DataTypes.Name(t.DataType), t.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())).ToList(),
                 DropoutMasks = dropoutSites.Select(s => new DropoutMaskSpec(s.MaskInput, s.Dims, s.Rate)).ToList(),
@@ -164,31 +164,6 @@ public static class ArtifactBuilder
     {
         foreach (var o in graph.Proto.Output.Where(o => drop(o.Name)).ToList()) graph.Proto.Output.Remove(o);
         graph.Invalidate();
-    }
-
-    /// <summary>
-    /// The base model's weights go once into frozen_weights.bin; both graphs point at the same bytes, so the
-    /// trainer maps them once and shares them between its sessions.
-    /// </summary>
-    static void WriteFrozenWeights(string folder, ModelProto baseModel, params OnnxGraph[] graphs)
-    {
-        var frozen = baseModel.Graph.Initializer.Where(t => TensorData.ByteSize(t) >= 1024).Select(t => t.Name)
-            .Where(n => graphs.Any(g => g.IsInitializer(n))).ToList();
-        var offsets = new Dictionary<string, (long Offset, long Length)>(StringComparer.Ordinal);
-        AtomicFile.Write(Path.Combine(folder, FrozenWeightsFile), stream =>
-        {
-            foreach (var name in frozen)
-            {
-                var tensor = graphs.Select(g => g.Initializer(name)).First(t => t is not null)!;
-                var bytes = TensorData.RawBytes(tensor);
-                stream.Write(new byte[(64 - stream.Position % 64) % 64]);
-                offsets[name] = (stream.Position, bytes.Length);
-                stream.Write(bytes.Span);
-            }
-        });
-        foreach (var g in graphs)
-            foreach (var name in frozen)
-                if (g.Initializer(name) is { } t) ExternalData.PointAt(t, FrozenWeightsFile, offsets[name].Offset, offsets[name].Length);
     }
 
     static void WriteInitialCheckpoint(string folder, IReadOnlyList<TensorProto> initial, ArtifactRecipe recipe)

@@ -94,6 +94,13 @@ public static class ExternalData
             }
     }
 
+    /// <summary>Offset and length of an external tensor's bytes (length from its shape when not recorded).</summary>
+    public static (long Offset, long Length) Range(TensorProto t)
+    {
+        var (_, offset, length) = Describe(t, "<model>");
+        return (offset, length ?? TensorData.ByteSize(t));
+    }
+
     static (string Location, long Offset, long? Length) Describe(TensorProto t, string modelPath)
     {
         string? location = null; long offset = 0; long? length = null;

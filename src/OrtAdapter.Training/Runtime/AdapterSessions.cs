@@ -40,8 +40,12 @@ public sealed class AdapterSessions : IDisposable
         Parameters = new ParameterStore(device, trainable, state, _train);
     }
 
-    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state) =>
-        new(folder, ArtifactManifest.Load(folder), device, threads, state);
+    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state)
+    {
+        var manifest = ArtifactManifest.Load(folder);
+        FrozenWeightsFile.EnsureExists(folder, manifest);
+        return new(folder, manifest, device, threads, state);
+    }
 
     public ArtifactManifest Manifest { get; }
     public ExecutionDevice Device { get; }

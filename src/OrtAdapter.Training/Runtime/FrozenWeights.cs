@@ -64,13 +64,7 @@ public sealed unsafe class FrozenWeights : IDisposable
 
     static (long Offset, long Size) Location(TensorProto t, string path)
     {
-        long offset = 0, size = -1;
-        foreach (var e in t.ExternalData)
-        {
-            if (e.Key == "offset") offset = long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture);
-            if (e.Key == "length") size = long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (size < 0) size = TensorData.ByteSize(t);
+        var (offset, size) = ExternalData.Range(t);
         if (size != TensorData.ByteSize(t)) throw new OnnxFormatException($"{path}: tensor '{t.Name}' has {size} bytes, its shape needs {TensorData.ByteSize(t)}.");
         return (offset, size);
     }

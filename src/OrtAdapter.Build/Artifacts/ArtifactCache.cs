@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace OrtAdapter.Build.Artifacts;
+
+/// <summary>
+/// Picks the artifacts for (base model, recipe): the prebuilt folder when its manifest was built from exactly
+/// these, else a folder under the cache named by the recipe's hash, built on first use.
+/// </summary>
+public static class ArtifactCache
+{
+    public static (string Folder, bool Built) Resolve(string baseModel, ArtifactRecipe recipe, string? prebuilt, string cacheRoot, Action<string>? log = null)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModel)));
+        var hash = recipe.Hash(sha);
+        if (prebuilt is not null && File.Exists(Path.Combine(prebuilt, ArtifactManifest.FileName)) && ArtifactManifest.Load(prebuilt).OptionsHash == hash)
+            return (prebuilt, false);
+        var folder = Path.Combine(cacheRoot, hash[..16]);
+        if (File.Exists(Path.Combine(folder, ArtifactManifest.FileName)) && ArtifactManifest.Load(folder).OptionsHash == hash)
+            return (folder, false);
+        log?.Invoke($"building artifacts for this recipe into {folder}");
+        ArtifactBuilder.Build(baseModel, recipe, folder);
+        return (folder, true);
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Training.Data;
+using OrtAdapter.Training.Loop;
+using OrtAdapter.Training.Reporting;
+
+namespace OrtAdapter.Cli.Verbs;
+
+/// <summary>
+/// <c>ortadapter train</c>: with no arguments, trains the default recipe on the bundled model and data with the
+/// prebuilt artifacts; other recipe options pick (or build once, cached by hash) matching artifacts.
+/// </summary>
+public static class TrainVerb
+{
+    public static Command Create()
+    {
+        var recipe = new RecipeOptions();
+        var artifacts = new Option<string?>("--artifacts") { Description = "Use this artifacts folder as it is (recipe options are then ignored)." };
+        var train = new Option<string>("--train") { Description = "Training data (.jsonl, .csv, .tsv, .parquet, .db/.sqlite).", DefaultValueFactory = _ => RepoDefaults.TrainData };
+        var dev = new Option<string?>("--dev") { Description = "Dev data (best-epoch selection).", DefaultValueFactory = _ => RepoDefaults.DevData };
+        var test = new Option<string?>("--test") { Description = "Test data (scored with the best dev checkpoint).", DefaultValueFactory = _ => RepoDefaults.TestData };
+        var text = new Option<string>("--text-column") { DefaultValueFactory = _ => "text", Description = "Text column." };
+        var pair = new Option<string?>("--pair-column") { Description = "Second text column for text pairs." };
+        var label = new Option<string>("--label-column") { DefaultValueFactory = _ => "label", Description = "Label column." };
+        var table = new Option<string?>("--sqlite-table") { Description = "SQLite table to read." };
+        var query = new Option<string?>("--sqlite-query") { Description = "SQLite query to read." };
+        var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Report and skip malformed rows instead of stopping." };
+        var run = new Option<string?>("--run") { Description = "Run folder (checkpoints, metrics.jsonl, curves.png, summary.json); default runs/<time>." };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Epochs." };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Batch size." };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3, Description = "Peak learning rate (10% linear warm-up, then linear decay)." };
+        var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of data order and dropout." };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or cuda:N." };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
+        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 0, Description = "Evaluate every N steps (0 = each epoch)." };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "Checkpoint every N steps (0 = at each evaluation)." };
+        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 0, Description = "Stop after N evaluations without improvement (0 = never)." };
+        var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run folder's last checkpoint." };
+        var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
+        {
+            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, seed, device, threads,
+            evalEvery, checkpointEvery, patience, weights, resume,
+        };
+        foreach (var o in recipe.All) command.Options.Add(o);
+        command.SetAction(p =>
+        {
+            using var progress = ProgressReporter.Create();
+            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p), recipe.Recipe(p), RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
+            var runDir = p.GetValue(run) ?? Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var options = new TrainOptions
+            {
+                Artifacts = folder,
+                TrainData = p.GetValue(train)!,
+                DevData = p.GetValue(dev),
+                TestData = p.GetValue(test),
+                Data = new DatasetOptions
+                {
+                    TextColumn = p.GetValue(text)!, TextPairColumn = p.GetValue(pair), LabelColumn = p.GetValue(label)!,
+                    SqliteTable = p.GetValue(table), SqliteQuery = p.GetValue(query), SkipBadRows = p.GetValue(skipBad),
+                    Task = ArtifactManifest.Load(folder).TaskKind switch { "MultiLabel" => TaskKind.MultiLabel, "Regression" => TaskKind.Regression, _ => TaskKind.SingleLabel },
+                },
+                RunDirectory = runDir,
+                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength),
+                Seed = p.GetValue(seed), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+                EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
+                LossWeights = p.GetValue(weights)?.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList(),
+                Resume = p.GetValue(resume),
+            };
+            var result = Trainer.Run(options, progress);
+            Console.WriteLine($"run {runDir}: best dev epoch {result.BestEpoch} ({Format(result.BestDev)}), " +
+                $"test {(result.Test is null ? "-" : Format(result.Test))}, {result.TrainSamplesPerSecond:F1} train samples/s, {result.Elapsed:m\\:ss}");
+            Console.WriteLine($"best checkpoint: {result.BestCheckpoint}; curves: {Path.Combine(runDir, "curves.png")}");
+            return 0;
+        });
+        return command;
+    }
+
+    static string Format(IReadOnlyDictionary<string, double> m) =>
+        string.Join(", ", m.Where(kv => kv.Key is "accuracy" or "macro_f1" or "mse" or "pearson" or "micro_f1").Select(kv => $"{kv.Key} {kv.Value:F4}"));
+}

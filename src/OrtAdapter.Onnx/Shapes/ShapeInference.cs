@@ -70,12 +70,15 @@ public static class ShapeInference
                 return [new(elem, ReduceShape(g, n, x))];
             case OpTypes.Concat: return [new(elem, ConcatShape(n, n.Input.Select((_, i) => In(i)).ToList()))];
             case OpTypes.Expand: return [new(elem, ExpandShape(n, x, types, shapeValues))];
-            case OpTypes.Range: return [new(elem, [Dim.Unknown])];
+            case OpTypes.Range: return [new(elem, [RangeLength(n, shapeValues)])];
+            case OpTypes.Slice: return [new(elem, SliceShape(n, x, shapeValues))];
             case OpTypes.Dropout: return [x, new((int)DataType.Bool, x?.Shape)];
             case OpTypes.LayerNormalization: return [x, null, null];
-            case OpTypes.OneHot: return [new(In(2)?.ElemType ?? 0, null)];
-            case OpTypes.Slice or OpTypes.Tile or OpTypes.Split or OpTypes.TopK or OpTypes.Flatten or OpTypes.GatherElements or OpTypes.ScatterElements:
-                return [new(elem, n.OpType is OpTypes.GatherElements ? In(1)?.Shape : n.OpType == OpTypes.ScatterElements ? x?.Shape : x?.Rank is { } rr && n.OpType is OpTypes.Slice or OpTypes.Tile ? Enumerable.Repeat(Dim.Unknown, rr).ToList() : null)];
+            case OpTypes.OneHot: return [new(In(2)?.ElemType ?? 0, OneHotShape(n, In(0), shapeValues))];
+            case OpTypes.Flatten: return [new(elem, FlattenShape(n, x))];
+            case OpTypes.ScatterND: return [x];
+            case OpTypes.Tile or OpTypes.Split or OpTypes.TopK or OpTypes.GatherElements or OpTypes.ScatterElements:
+                return [new(elem, n.OpType is OpTypes.GatherElements ? In(1)?.Shape : n.OpType == OpTypes.ScatterElements ? x?.Shape : x?.Rank is { } rr && n.OpType is OpTypes.Tile ? Enumerable.Repeat(Dim.Unknown, rr).ToList() : null)];
             default:
                 // Unary element-wise ops and the rest: same element type as the first input; elementwise ops keep the shape.
                 return IsElementwiseUnary(n.OpType) ? [new(elem, x?.Shape)] : [elem == 0 ? null : new TensorType(elem, null)];
@@ -222,6 +225,95 @@ public static class ShapeInference
         if (target is not null) return Broadcast(x, new TensorType(0, target));
         return types.TryGetValue(n.Input[1], out var st) && st.Shape is [{ Value: { } len }] && x?.Rank is { } r
             ? Enumerable.Repeat(Dim.Unknown, (int)Math.Max(len, r)).ToList() : null;
+    }
+
+    /// <summary>OneHot inserts an axis of length depth into the indices' shape.</summary>
+    static IReadOnlyList<Dim>? OneHotShape(NodeProto n, TensorType? indices, ShapeValues shapeValues)
+    {
+        if (indices?.Shape is not { } s) return null;
+        var depth = shapeValues.Get(n.Input[1]) is [var d] ? d : Dim.Unknown;
+        var result = s.ToList();
+        result.Insert(Normalize(Attr.GetInt(n, "axis", -1), s.Count + 1), depth);
+        return result;
+    }
+
+    /// <summary>Flatten to [Π dims before axis, Π dims from axis]; a product is known when its factors are, or is one symbolic dim.</summary>
+    static IReadOnlyList<Dim>? FlattenShape(NodeProto n, TensorType? x)
+    {
+        if (x?.Shape is not { } s) return null;
+        var axis = Normalize(Attr.GetInt(n, "axis", 1), s.Count);
+        return [Product(s.Take(axis).ToList()), Product(s.Skip(axis).ToList())];
+    }
+
+    static Dim Product(IReadOnlyList<Dim> dims)
+    {
+        var symbolic = dims.Where(d => !d.IsKnown).ToList();
+        var known = dims.Where(d => d.IsKnown).Aggregate(1L, (p, d) => p * d.Value!.Value);
+        return symbolic.Count switch
+        {
+            0 => Dim.Of(known),
+            1 when known == 1 && symbolic[0].Param is not null => symbolic[0],
+            _ => Dim.Unknown,
+        };
+    }
+
+    /// <summary>Range(0, n, 1) has length n, symbolic or not (position ids); known bounds give ⌈(limit - start) / delta⌉.</summary>
+    static Dim RangeLength(NodeProto n, ShapeValues shapeValues)
+    {
+        if (shapeValues.Get(n.Input[0]) is not [var start] || shapeValues.Get(n.Input[1]) is not [var limit] || shapeValues.Get(n.Input[2]) is not [var delta])
+            return Dim.Unknown;
+        if (start.Value == 0 && delta.Value == 1 && limit.Value is null) return limit;
+        if (start.Value is { } a && limit.Value is { } b && delta.Value is { } d and not 0)
+            return Dim.Of(Math.Max(0, (long)Math.Ceiling((b - a) / (double)d)));
+        return Dim.Unknown;
+    }
+
+    /// <summary>
+    /// Slice with known starts/ends/axes/steps (constants or shape values). A slice [0, n) by step 1 with a symbolic n
+    /// is taken to have length n: exports slice buffers such as position ids [1, 512] to the sequence length, which
+    /// must fit in them for the model to run at all.
+    /// </summary>
+    static IReadOnlyList<Dim>? SliceShape(NodeProto n, TensorType? x, ShapeValues shapeValues)
+    {
+        if (x?.Shape is not { } s) return null;
+        Dim[]? Input(int i, string attribute) => n.Input.Count > i
+            ? (n.Input[i].Length == 0 ? null : shapeValues.Get(n.Input[i]))
+            : Attr.GetInts(n, attribute)?.Select(Dim.Of).ToArray();
+        var starts = Input(1, "starts");
+        var ends = Input(2, "ends");
+        if (starts is null || ends is null || starts.Length != ends.Length) return Enumerable.Repeat(Dim.Unknown, s.Count).ToList();
+        var axes = Input(3, "axes") ?? [.. Enumerable.Range(0, starts.Length).Select(i => Dim.Of(i))];
+        var steps = (n.Input.Count > 4 && n.Input[4].Length > 0 ? shapeValues.Get(n.Input[4]) : null) ?? [.. starts.Select(_ => Dim.Of(1))];
+        var result = s.ToArray();
+        for (int i = 0; i < starts.Length; i++)
+        {
+            if (i >= axes.Length || axes[i].Value is not { } a || i >= steps.Length) return Enumerable.Repeat(Dim.Unknown, s.Count).ToList();
+            var axis = Normalize(a, s.Count);
+            result[axis] = SliceLength(s[axis], starts[i], ends[i], steps[i]);
+        }
+        return result;
+    }
+
+    static Dim SliceLength(Dim dim, Dim start, Dim end, Dim step)
+    {
+        const long End = int.MaxValue;  // exports write "to the end" as INT64_MAX or INT32_MAX
+        if (step.Value == 1 && start.Value == 0)
+        {
+            if (end.Value is null && end.Param is not null) return end;
+            if (end.Value >= End) return dim;
+        }
+        if (dim.Value is not { } size || start.Value is not { } b || end.Value is not { } e || step.Value is not { } st || st == 0) return Dim.Unknown;
+        b = b < 0 ? b + size : b;
+        e = e < 0 ? e + size : e;
+        if (st > 0)
+        {
+            b = Math.Clamp(b, 0, size);
+            e = Math.Clamp(e, 0, size);
+            return Dim.Of(Math.Max(0, (e - b + st - 1) / st));
+        }
+        b = Math.Clamp(b, -1, size - 1);
+        e = Math.Clamp(e, -1, size - 1);
+        return Dim.Of(Math.Max(0, (b - e - st - 1) / -st));
     }
 
     static IReadOnlyList<Dim>? ConstantShape(NodeProto n, int input, Dictionary<string, TensorType> types, ShapeValues shapeValues) =>

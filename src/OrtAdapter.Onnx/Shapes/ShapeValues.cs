@@ -38,6 +38,9 @@ sealed class ShapeValues(OnnxGraph graph)
                 if (Get(n.Input[0]) is not { } data || ShapeInference.ConstantInts(graph, n.Input[1]) is not { } idx) return null;
                 if (idx.Any(i => i >= data.Length || i < -data.Length)) return null;
                 return idx.Select(i => data[i < 0 ? i + data.Length : i]).ToArray();
+            case OpTypes.Size:
+                if (!types.TryGetValue(n.Input[0], out var st) || st.Shape is null || st.Shape.Any(d => !d.IsKnown)) return null;
+                return [Dim.Of(st.Shape.Aggregate(1L, (p, d) => p * d.Value!.Value))];
             case OpTypes.Unsqueeze or OpTypes.Squeeze or OpTypes.Identity or OpTypes.Cast:
                 return Get(n.Input[0]);
             case OpTypes.Concat:

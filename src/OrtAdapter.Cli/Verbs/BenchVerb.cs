@@ -1,0 +1,32 @@
+using System.CommandLine;
+using OrtAdapter.Training.Bench;
+
+namespace OrtAdapter.Cli.Verbs;
+
+/// <summary><c>ortadapter bench</c>: benchmark W1 (REFERENCE.md), printing samples/s, GFLOP/s and peak RSS.</summary>
+public static class BenchVerb
+{
+    public static Command Create()
+    {
+        var encoder = new Option<string?>("--encoder") { Description = "Encoder .onnx (default: ../shared/models/bench-l6-h384, else an identical-shape synthetic one)." };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (median reported).", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var unfused = new Option<bool>("--unfused-optimizer") { Description = "Run AdamW as a separate graph." };
+        var command = new Command("bench", "Benchmark W1: train and eval samples/s, training-step GFLOP/s vs ONNX Runtime's MatMul, peak RSS.")
+        {
+            encoder, steps, threads, device, unfused,
+        };
+        command.SetAction(p =>
+        {
+            var result = BenchmarkW1.Run(new BenchOptions
+            {
+                Encoder = p.GetValue(encoder), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
+                Device = p.GetValue(device)!, FuseOptimizer = !p.GetValue(unfused),
+            }, Console.Error.WriteLine);
+            Console.WriteLine(result);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,24 @@
+namespace OrtAdapter.Training.Bench;
+
+/// <summary>Benchmark W1 (REFERENCE.md): defaults are its exact definition.</summary>
+public sealed class BenchOptions
+{
+    /// <summary>Encoder .onnx; null = ../shared/models/bench-l6-h384/model.onnx when present, else an identical-shape synthetic one.</summary>
+    public string? Encoder { get; init; }
+
+    /// <summary>Folder holding the shared models (looked up for bench-l6-h384). Default ../shared/models.</summary>
+    public string SharedModels { get; init; } = Path.Combine("..", "shared", "models");
+
+    /// <summary>Where generated encoders and built artifacts are cached. Default artifacts/.</summary>
+    public string CacheRoot { get; init; } = "artifacts";
+
+    public int BatchSize { get; init; } = 32;
+    public int SequenceLength { get; init; } = 128;
+    public int ReductionFactor { get; init; } = 16;
+    public string Loss { get; init; } = "0.8*ce+0.2*infonce:temperature=0.05";
+    public int WarmupSteps { get; init; } = 2;
+    public int TimedSteps { get; init; } = 5;
+    public string Device { get; init; } = "cpu";
+    public int Threads { get; init; }
+    public bool FuseOptimizer { get; init; } = true;
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using OrtAdapter.Onnx;
+using OrtAdapter.Onnx.Protobuf;
+using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace OrtAdapter.Training.Bench;
+
+/// <summary>ONNX Runtime's own GFLOP/s for one float MatMul [M x K] x [K x N] (weight constant), in this process.</summary>
+public static class MatMulProbe
+{
+    public static double GflopPerSecond(int m = 4096, int k = 384, int n = 1536, int threads = 0, int runs = 7)
+    {
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "matmul" } };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
+        var graph = new OnnxGraph(model);
+        var rng = new Random(0);
+        graph.AddInitializer(TensorData.FromFloats("w", Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), k, n));
+        graph.Proto.Input.Add(new ValueInfoProto { Name = "x", Type = new TensorType((int)DataType.Float, [Dim.Of(m), Dim.Of(k)]).ToTypeProto() });
+        graph.Proto.Output.Add(new ValueInfoProto { Name = new OpBuilder(graph, "p").MatMul("x", "w") });
+        using var options = new SessionOptions();
+        if (threads > 0) options.IntraOpNumThreads = threads;
+        using var session = new InferenceSession(ModelFile.ToBytes(model), options);
+        var x = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [m, k]);
+        using var output = OrtValue.CreateTensorValueFromMemory(new float[m * n], [m, n]);
+        using var run = new RunOptions();
+        var times = new List<double>();
+        for (int i = 0; i < runs + 2; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            session.Run(run, ["x"], [input], [graph.Proto.Output[0].Name], [output]);
+            if (i >= 2) times.Add(sw.Elapsed.TotalSeconds);
+        }
+        return 2.0 * m * k * n / Median(times) / 1e9;
+    }
+
+    public static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -1,0 +1,66 @@
+using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Onnx;
+
+namespace OrtAdapter.Autodiff.Tests.WholeModel;
+
+/// <summary>
+/// Gradients of a scalar of a whole exported encoder (Σ outputs · fixed random weights, batch 2 × 6 with padding)
+/// with respect to its own initializers, one of each kind of layer, against central finite differences. The check
+/// runs on a double-precision copy of the model: in float, finite differences through four layers cannot resolve
+/// weight coordinates of ~1e-2 to 1e-2 relative (the float loss's rounding noise over 2h is ~1e-3), so a float check
+/// would fail on correct gradients. ORT has no double Erf, so the copy computes GELU in its tanh form; Erf's own
+/// rule is checked in float by its rule test.
+/// </summary>
+[TestClass]
+public sealed class WholeModelGradientTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    [DataRow("bert-mini-uncased/model_opset14.onnx")]
+    [DataRow("bert-mini-uncased/model_opset17.onnx")]
+    [DataRow("distilbert-style-random/model_opset14.onnx")]
+    public void GradientsOfOwnInitializersMatchFiniteDifferences(string file)
+    {
+        var g = new OnnxGraph(Encoders.Load(Encoders.Bundled(file)));
+        if (file.StartsWith("distilbert", StringComparison.Ordinal)) Encoders.RandomizeAllZeroTensors(g);
+        var sample = Encoders.Sample(g);
+        var (feeds, tokens) = Encoders.Feeds(g);
+        var loss = Encoders.AddWeightedSumLoss(g);
+        Encoders.ConvertToDouble(g);
+
+        var dense = GradientChecker.Check(g.Model, loss, sample.Dense, feeds, WithStep(1e-4));
+        var rows = ChosenCoordinates.Check(g.Model, loss, sample.WordEmbedding, EmbeddingCoordinates(g, sample.WordEmbedding, tokens), feeds, WithStep(1e-5));
+
+        TestContext.WriteLine($"{file}: {sample.WordEmbedding}, {string.Join(", ", sample.Dense)}");
+        TestContext.WriteLine(dense.Describe());
+        TestContext.WriteLine(rows.Describe());
+        Assert.IsTrue(dense.Passed, dense.Describe());
+        Assert.IsTrue(rows.Passed, rows.Describe());
+        var unused = rows.Coordinates.Where(c => !tokens.Contains(c.Index / HiddenSize(g, sample.WordEmbedding))).ToList();
+        Assert.IsTrue(unused.Count > 0 && unused.All(c => c.Analytic == 0 && c.Numeric == 0), "Rows of tokens not in the batch must get exactly zero.");
+    }
+
+    /// <summary>
+    /// Tolerances.Double with another central-difference step (the tolerance and floor stay). A whole encoder is a
+    /// long chain of double rounding: at the default 1e-6 the loss's rounding noise (~1e-14) over 2h swamps
+    /// coordinates of about 1e-4; the double copy is smooth everywhere (no Erf, Relu or Abs), so a larger step is
+    /// safe for weight coordinates (1e-4), while a word-embedding coordinate moves its token's LayerNorm statistics
+    /// directly and is more curved (1e-5).
+    /// </summary>
+    static GradientCheckOptions WithStep(double step) => new()
+    {
+        Step = step, Tolerance = Tolerances.Double.Tolerance, Floor = Tolerances.Double.Floor, CoordinatesPerTensor = Tolerances.Double.CoordinatesPerTensor,
+    };
+
+    static long HiddenSize(OnnxGraph g, string table) => g.Initializer(table)!.Dims[1];
+
+    /// <summary>Two coordinates in each row of a token in the batch, and one in each of a few rows of absent tokens.</summary>
+    static long[] EmbeddingCoordinates(OnnxGraph g, string table, long[] tokens)
+    {
+        var (rows, h) = (g.Initializer(table)!.Dims[0], HiddenSize(g, table));
+        var used = tokens.SelectMany(t => new[] { t * h + t * 31 % h, t * h + (t * 17 + 5) % h });
+        var absent = new long[] { 1, 999, rows - 1 }.Where(t => !tokens.Contains(t)).Select(t => t * h + t % h);
+        return [.. used.Concat(absent)];
+    }
+}

@@ -1,0 +1,23 @@
+namespace OrtAdapter.Inference.Classification;
+
+/// <summary>Options of <see cref="TextClassifier.Load"/>; every default suits a CPU run of an OrtAdapter export.</summary>
+public sealed class ClassifierOptions
+{
+    /// <summary>Where the session runs: "cpu", "cuda" or "cuda:N". Default "cpu".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Intra-op threads; 0 lets ONNX Runtime use every core. Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Rows per session run in <see cref="TextClassifier.PredictBatch"/> and <see cref="TextClassifier.EmbedBatch"/>. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Truncation length (special tokens included); null takes the model's <c>ortadapter.max_length</c>, else 128.</summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>
+    /// A folder with the tokenizer files (vocab.txt, tokenizer_config.json, ...) that overrides what the model carries;
+    /// null (default) reads them from the model's metadata, else from beside the model.
+    /// </summary>
+    public string? TokenizerDirectory { get; init; }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using OrtAdapter.Inference.Classification;
+
+namespace OrtAdapter.Inference.Tests;
+
+/// <summary>The logic of <c>ortadapter predict</c>, run in-process.</summary>
+[TestClass]
+public sealed class PredictionStreamTests
+{
+    private static readonly Lazy<TextClassifier> s_classifier = new(() => TextClassifier.Load(TestModels.Embedded));
+
+    [ClassCleanup]
+    public static void Cleanup()
+    {
+        if (s_classifier.IsValueCreated) s_classifier.Value.Dispose();
+    }
+
+    private static (int Count, List<JsonElement> Rows) Run(string input, PredictionStreamOptions options)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        int count = PredictionStream.Run(s_classifier.Value, new StringReader(input), output, options);
+        var rows = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        return (count, rows);
+    }
+
+    private static void AssertMatchesPredict(JsonElement row, string text, string? pair = null)
+    {
+        Assert.AreEqual(text, row.GetProperty("text").GetString());
+        var p = s_classifier.Value.Predict(text, pair);
+        Assert.AreEqual(p.Label, row.GetProperty("label").GetString());
+        var probabilities = row.GetProperty("probabilities");
+        CollectionAssert.AreEqual(ExportedTestModel.Labels, probabilities.EnumerateObject().Select(o => o.Name).ToArray(), "label order kept");
+        for (int k = 0; k < 3; k++)
+            Assert.AreEqual(p.Probabilities[k], probabilities.GetProperty(ExportedTestModel.Labels[k]).GetSingle(), Tolerances.BatchVsSingle);
+    }
+
+    [TestMethod]
+    public void PlainLinesRoundTrip()
+    {
+        string[] texts = TextClassifierTests.Sentences;
+        var (count, rows) = Run(string.Join("\r\n", texts[..3]) + "\n\n   \n" + string.Join("\n", texts[3..]) + "\n",
+            new PredictionStreamOptions { BatchSize = 2 });
+        Assert.AreEqual(texts.Length, count, "blank lines are skipped");
+        Assert.HasCount(texts.Length, rows);
+        for (int i = 0; i < texts.Length; i++) AssertMatchesPredict(rows[i], texts[i]);
+    }
+
+    [TestMethod]
+    public void JsonLinesRoundTripWithCustomFields()
+    {
+        string input = """
+            {"id": 1, "sentence": "it was fine", "other": "i loved it"}
+            {"sentence": "naïve café \"quoted\" text", "other": "okay"}
+            """;
+        var (count, rows) = Run(input, new PredictionStreamOptions { Jsonl = true, TextField = "sentence", PairField = "other" });
+        Assert.AreEqual(2, count);
+        AssertMatchesPredict(rows[0], "it was fine", "i loved it");
+        Assert.AreEqual("i loved it", rows[0].GetProperty("pair").GetString());
+        AssertMatchesPredict(rows[1], "naïve café \"quoted\" text", "okay");
+    }
+
+    [TestMethod]
+    public void ProbabilitiesSurviveTheJsonRoundTrip()
+    {
+        var (_, rows) = Run("{\"text\": \"it was fine\"}", new PredictionStreamOptions { Jsonl = true });
+        var p = s_classifier.Value.Predict("it was fine");
+        for (int k = 0; k < 3; k++)
+            Assert.AreEqual(p.Probabilities[k], rows[0].GetProperty("probabilities").GetProperty(ExportedTestModel.Labels[k]).GetSingle(), Tolerances.JsonRoundTrip);
+    }
+
+    [TestMethod]
+    public void MalformedJsonLineNamesItsNumber()
+    {
+        string input = "{\"text\": \"ok\"}\n\n{\"text\": \"broken\"\n{\"text\": \"later\"}\n";
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => Run(input, new PredictionStreamOptions { Jsonl = true, SourceName = "rows.jsonl" }));
+        StringAssert.StartsWith(e.Message, "rows.jsonl: line 3:");
+        StringAssert.Contains(e.Message, "not valid JSON");
+    }
+
+    [TestMethod]
+    public void MissingOrNonStringFieldNamesLineAndField()
+    {
+        var missing = Assert.ThrowsExactly<InvalidDataException>(() => Run("{\"text\": \"a\"}\n{\"body\": \"b\"}", new PredictionStreamOptions { Jsonl = true }));
+        StringAssert.Contains(missing.Message, "line 2: no field \"text\"");
+        var number = Assert.ThrowsExactly<InvalidDataException>(() => Run("{\"text\": 5}", new PredictionStreamOptions { Jsonl = true }));
+        StringAssert.Contains(number.Message, "line 1: field \"text\" must be a string");
+        var array = Assert.ThrowsExactly<InvalidDataException>(() => Run("[\"text\"]", new PredictionStreamOptions { Jsonl = true }));
+        StringAssert.Contains(array.Message, "line 1: expected a JSON object");
+    }
+}

@@ -41,7 +41,8 @@ public sealed record ArtifactRecipe
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-8;
     public double WeightDecay { get; init; } = 0.01;
-    public double? MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Global-norm gradient clipping; null (default, as the reference recipe) = none.</summary>
+    public double? MaxGradNorm { get; init; }
 
     /// <summary>Fuse AdamW into the training graph so one Run is one step (measured faster: see README).</summary>
     public bool FuseOptimizer { get; init; } = true;

@@ -15,8 +15,12 @@ internal static class BottleneckAdapter
         var width = Math.Max(1, hidden / o.ReductionFactor);
         TensorInit[] tensors =
         [
-            new($"{prefix}.down.weight", () => WeightInit.Normal($"{prefix}.down.weight", elem, o.InitStd, o.Seed, hidden, width)),
-            new($"{prefix}.down.bias", () => WeightInit.Zeros($"{prefix}.down.bias", elem, width)),
+            new($"{prefix}.down.weight", () => o.InitStd is { } std
+                ? WeightInit.Normal($"{prefix}.down.weight", elem, std, o.Seed, hidden, width)
+                : WeightInit.Uniform($"{prefix}.down.weight", elem, 1.0 / Math.Sqrt(hidden), o.Seed, hidden, width)),
+            new($"{prefix}.down.bias", () => o.InitStd is null
+                ? WeightInit.Uniform($"{prefix}.down.bias", elem, 1.0 / Math.Sqrt(hidden), o.Seed, width)
+                : WeightInit.Zeros($"{prefix}.down.bias", elem, width)),
             new($"{prefix}.up.weight", () => WeightInit.Zeros($"{prefix}.up.weight", elem, width, hidden)),
             new($"{prefix}.up.bias", () => WeightInit.Zeros($"{prefix}.up.bias", elem, hidden)),
         ];

@@ -12,8 +12,11 @@ public sealed class BottleneckAdapterOptions
     /// <summary>0-based layers that get adapters; null (default) means every layer.</summary>
     public IReadOnlyList<int>? Layers { get; init; }
 
-    /// <summary>Standard deviation of the normal initialisation of the down-projection. Default 0.02 (BERT's initializer range).</summary>
-    public double InitStd { get; init; } = 0.02;
+    /// <summary>
+    /// Standard deviation of a normal initialisation of the down-projection (bias zero). Default null: PyTorch's
+    /// nn.Linear default, uniform ±1/√hidden for weight and bias, as the libtorch reference recipe initialises it.
+    /// </summary>
+    public double? InitStd { get; init; }
 
     /// <summary>Seed of the initial values. Default 0.</summary>
     public int Seed { get; init; }
@@ -21,7 +24,7 @@ public sealed class BottleneckAdapterOptions
     internal void Validate()
     {
         if (ReductionFactor < 1) throw new ArgumentOutOfRangeException(nameof(ReductionFactor), $"{nameof(ReductionFactor)} must be ≥ 1, got {ReductionFactor}.");
-        if (!(InitStd >= 0) || double.IsInfinity(InitStd)) throw new ArgumentOutOfRangeException(nameof(InitStd), $"{nameof(InitStd)} must be finite and ≥ 0, got {InitStd}.");
+        if (InitStd is { } std && (!(std >= 0) || double.IsInfinity(std))) throw new ArgumentOutOfRangeException(nameof(InitStd), $"{nameof(InitStd)} must be finite and ≥ 0, got {InitStd}.");
         if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), $"Unknown {nameof(Activation)} {Activation}.");
     }
 }

@@ -21,4 +21,7 @@ public sealed class BenchOptions
     public string Device { get; init; } = "cpu";
     public int Threads { get; init; }
     public bool FuseOptimizer { get; init; } = true;
+
+    /// <summary>Write ONNX Runtime profiler traces with this path prefix; null = off.</summary>
+    public string? ProfilePrefix { get; init; }
 }

@@ -27,7 +27,7 @@ public static class BenchmarkW1
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         log($"encoder {encoder}; artifacts {folder}");
 
-        using var sessions = AdapterSessions.Open(folder, ExecutionDevice.Parse(o.Device), o.Threads, state);
+        using var sessions = AdapterSessions.Open(folder, ExecutionDevice.Parse(o.Device), o.Threads, state, o.ProfilePrefix);
         using var feeds = new FeedBuilder(manifest);
         int b = o.BatchSize, s = o.SequenceLength;
         var rng = new Random(0);
@@ -52,6 +52,7 @@ public static class BenchmarkW1
         });
         var evalTimes = Time(o, _ => sessions.Evaluate(Batch(feeds).Feeds, ["logits"]));
 
+        if (o.ProfilePrefix is not null) foreach (var trace in sessions.EndProfiling()) log($"profile: {trace}");
         var flops = MatMulFlops.Count(ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false),
             new Dictionary<string, long> { ["batch_size"] = b, ["sequence_length"] = s });
         if (flops.Unresolved.Count > 0) log($"warning: {flops.Unresolved.Count} MatMul/Gemm nodes with unknown shapes are not counted");

@@ -16,10 +16,11 @@ public sealed class AdapterSessions : IDisposable
     readonly SessionOptions _trainOptions, _evalOptions;
     readonly InferenceSession _train, _eval;
     readonly OrtIoBinding _trainBinding, _evalBinding;
-    readonly HashSet<string> _evalInputs;
+    readonly HashSet<string> _trainInputs, _evalInputs;
+    readonly UnfusedOptimizer? _optimizer;
     readonly RunOptions _run = new();
 
-    AdapterSessions(string folder, ArtifactManifest manifest, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state)
+    AdapterSessions(string folder, ArtifactManifest manifest, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix)
     {
         Manifest = manifest;
         Device = device;
@@ -28,6 +29,13 @@ public sealed class AdapterSessions : IDisposable
         _frozen = FrozenWeights.Open(folder, trainModel, manifest.FrozenWeights);
         _trainOptions = device.CreateSessionOptions(threads);
         _evalOptions = device.CreateSessionOptions(threads);
+        if (profilePrefix is not null)
+        {
+            // ONNX Runtime's profiler: one JSON trace per session (chrome://tracing), written when the session ends.
+            _trainOptions.EnableProfiling = _evalOptions.EnableProfiling = true;
+            _trainOptions.ProfileOutputPathPrefix = profilePrefix + "-train";
+            _evalOptions.ProfileOutputPathPrefix = profilePrefix + "-eval";
+        }
         _frozen.AddTo(_trainOptions);
         _frozen.AddTo(_evalOptions);
         // Every external tensor is supplied by AddInitializer (the runtime still resolves the file path to validate it).
@@ -35,16 +43,19 @@ public sealed class AdapterSessions : IDisposable
         _eval = new InferenceSession(Path.Combine(folder, manifest.EvalModel), _evalOptions, _prepacked);
         _trainBinding = _train.CreateIoBinding();
         _evalBinding = _eval.CreateIoBinding();
+        _trainInputs = _train.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         _evalInputs = _eval.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList();
         Parameters = new ParameterStore(device, trainable, state, _train);
+        if (manifest.OptimizerModel is { } optimizerFile)
+            _optimizer = new UnfusedOptimizer(Path.Combine(folder, optimizerFile), device, threads, Parameters, _train.OutputMetadata.Keys);
     }
 
-    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state)
+    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix = null)
     {
         var manifest = ArtifactManifest.Load(folder);
         FrozenWeightsFile.EnsureExists(folder, manifest);
-        return new(folder, manifest, device, threads, state);
+        return new(folder, manifest, device, threads, state, profilePrefix);
     }
 
     public ArtifactManifest Manifest { get; }
@@ -53,23 +64,38 @@ public sealed class AdapterSessions : IDisposable
     public long FrozenBytes => _frozen.Bytes;
 
     /// <summary>
-    /// One fused training step (forward, loss, backward, AdamW): binds the batch feeds and the parameters, runs,
-    /// swaps parameter buffers, and returns the requested scalar outputs (loss, loss terms, grad norm).
+    /// One training step (forward, loss, backward, AdamW): binds the batch feeds and the parameters, runs, swaps
+    /// parameter buffers, and returns the requested scalar outputs (loss, loss terms, grad norm). With a fused
+    /// optimizer this is one Run; otherwise the gradients stay on the device and feed the optimizer session.
     /// </summary>
     public float[] TrainStep(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalarOutputs)
     {
         _trainBinding.ClearBoundInputs();
         _trainBinding.ClearBoundOutputs();
-        foreach (var (name, value) in feeds) _trainBinding.BindInput(name, value);
-        // Outputs come back in binding order: the scalars first, then the parameter buffers (not read here).
-        foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
-        Parameters.BindForUpdate(_trainBinding);
+        foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
+        var trainScalars = scalarOutputs.Where(_train.OutputMetadata.ContainsKey).ToList();
+        // Outputs come back in binding order: the scalars first, then parameter buffers or gradients.
+        foreach (var name in trainScalars) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        if (_optimizer is null) Parameters.BindForUpdate(_trainBinding);
+        else
+        {
+            Parameters.BindParameters(_trainBinding, _trainInputs);
+            _optimizer.BindGradientOutputs(_trainBinding, Device.MemoryInfo);
+        }
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
         _trainBinding.SynchronizeBoundOutputs();
-        Parameters.Swap();
         using var outputs = _trainBinding.GetOutputValues();
-        return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+        var values = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (int i = 0; i < trainScalars.Count; i++) values[trainScalars[i]] = outputs[i].GetTensorDataAsSpan<float>()[0];
+        if (_optimizer is not null)
+        {
+            var rest = scalarOutputs.Except(trainScalars).ToList();
+            var fromOptimizer = _optimizer.Step(feeds, outputs.Skip(trainScalars.Count).ToList(), rest).ToList();
+            for (int i = 0; i < rest.Count; i++) values[rest[i]] = fromOptimizer[i];
+        }
+        Parameters.Swap();
+        return scalarOutputs.Select(n => values[n]).ToArray();
     }
 
     /// <summary>Runs the eval graph (no dropout) and copies the named outputs to the host.</summary>
@@ -87,11 +113,15 @@ public sealed class AdapterSessions : IDisposable
         return values.Select(v => v.GetTensorDataAsSpan<float>().ToArray()).ToArray();
     }
 
+    /// <summary>Ends profiling (when on) and returns the trace files written.</summary>
+    public IReadOnlyList<string> EndProfiling() => [_train.EndProfiling(), _eval.EndProfiling()];
+
     public void Dispose()
     {
         Parameters.Dispose();
         _trainBinding.Dispose();
         _evalBinding.Dispose();
+        _optimizer?.Dispose();
         _train.Dispose();
         _eval.Dispose();
         _trainOptions.Dispose();

@@ -14,6 +14,10 @@ public static class Program
             InspectVerb.Create(),
             BuildVerb.Create(),
             TrainVerb.Create(),
+            ExportVerb.Create(),
+            AttachVerb.Create(),
+            PredictVerb.Create(),
+            BenchVerb.Create(),
         };
         try
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Export;
 using OrtAdapter.Training.Data;
 using OrtAdapter.Training.Loop;
 using OrtAdapter.Training.Reporting;
@@ -39,10 +40,11 @@ public static class TrainVerb
         var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 0, Description = "Stop after N evaluations without improvement (0 = never)." };
         var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run folder's last checkpoint." };
+        var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
         {
             artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, seed, device, threads,
-            evalEvery, checkpointEvery, patience, weights, resume,
+            evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
         foreach (var o in recipe.All) command.Options.Add(o);
         command.SetAction(p =>
@@ -73,6 +75,9 @@ public static class TrainVerb
             Console.WriteLine($"run {runDir}: best dev epoch {result.BestEpoch} ({Format(result.BestDev)}), " +
                 $"test {(result.Test is null ? "-" : Format(result.Test))}, {result.TrainSamplesPerSecond:F1} train samples/s, {result.Elapsed:m\\:ss}");
             Console.WriteLine($"best checkpoint: {result.BestCheckpoint}; curves: {Path.Combine(runDir, "curves.png")}");
+            if (p.GetValue(noExport)) return 0;
+            var export = ModelExporter.Export(runDir, Path.Combine(runDir, "model.onnx"));
+            Console.WriteLine($"exported {export.ModelPath} ({export.ModelBytes / 1e6:F1} MB) and {export.AdapterPath} ({export.AdapterBytes / 1e3:F0} KB)");
             return 0;
         });
         return command;

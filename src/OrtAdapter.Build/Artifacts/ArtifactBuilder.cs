@@ -47,7 +47,8 @@ public static class ArtifactBuilder
         }
         else
         {
-            optimizer = AdamWGraph.Build(initial.Select(t => (t.Name, t.Dims.ToArray())).ToList(), recipe.OptimizerOptions, Math.Max(train.OpsetVersion(), AdamWGraph.MinOpset));
+            // Ordinal order, as the fused AppendTo sums the norm: the two paths then round identically.
+            optimizer = AdamWGraph.Build(initial.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (t.Name, t.Dims.ToArray())).ToList(), recipe.OptimizerOptions, Math.Max(train.OpsetVersion(), AdamWGraph.MinOpset));
         }
         train.CleanupAndSort();
         eval.CleanupAndSort();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
@@ -52,8 +53,10 @@ public sealed record ArtifactRecipe
 
     public static ArtifactRecipe Default { get; } = new();
 
+    [JsonIgnore]
     public IReadOnlyList<WeightedLoss> LossTerms => LossSpec.ParseRecipe(Loss);
 
+    [JsonIgnore]
     public AdamWOptions OptimizerOptions => new()
     {
         Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, WeightDecay = WeightDecay, MaxGradNorm = MaxGradNorm,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Onnx;
 using Spectre.Console;
 
@@ -40,6 +41,11 @@ public static class InspectVerb
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         if (Console.IsOutputRedirected) console.Profile.Width = 120;
+        if (Directory.Exists(path) && File.Exists(Path.Combine(path, ArtifactManifest.FileName)))
+        {
+            WriteArtifacts(console, path, ArtifactManifest.Load(path));
+            console.WriteLine();
+        }
         for (int i = 0; i < reports.Count; i++)
         {
             if (i > 0) console.WriteLine();
@@ -74,7 +80,7 @@ public static class InspectVerb
         summary.AddRow("Nodes", N(r.NodeCount));
         summary.AddRow("Parameters", $"{N(r.ParameterCount)} in {N(r.InitializerCount)} initializers, {Bytes(r.ParameterBytes)}"
             + (r.ExternalBytes > 0 ? $" ({Bytes(r.ExternalBytes)} external)" : ""));
-        foreach (var (key, value) in r.MetadataProps) summary.AddRow(Markup.Escape($"meta: {key}"), Markup.Escape(value));
+        foreach (var (key, value) in r.MetadataProps) summary.AddRow(Markup.Escape($"meta: {key}"), Markup.Escape(Shorten(value)));
         console.Write(summary);
 
         var io = new Table().Title("Inputs and outputs").AddColumn("Kind").AddColumn("Name").AddColumn("Type");
@@ -93,6 +99,30 @@ public static class InspectVerb
         foreach (var t in r.LargestInitializers)
             largest.AddRow(Markup.Escape(t.Name), t.ElementType, Markup.Escape(t.FormatDims()), N(t.Elements), Bytes(t.Bytes) + (t.External ? " ext" : ""));
         console.Write(largest);
+    }
+
+    // Metadata can hold whole files (an exported model embeds its vocabulary): show the start and the size.
+    static string Shorten(string value) => value.Length <= 100 ? value : $"{value[..80].ReplaceLineEndings(" ")}… ({value.Length:N0} chars)";
+
+    /// <summary>An artifacts folder (manifest.json): its files with sizes, the trainable tensors and the recipe.</summary>
+    static void WriteArtifacts(IAnsiConsole console, string folder, ArtifactManifest m)
+    {
+        console.Write(new Rule($"[bold]artifacts {Markup.Escape(folder)}[/]").LeftJustified());
+        var files = new Table().AddColumn("File").AddColumn(new TableColumn("Size").RightAligned());
+        foreach (var f in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
+        {
+            var size = File.Exists(f) ? new FileInfo(f).Length : Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories).Sum(x => new FileInfo(x).Length);
+            files.AddRow(Markup.Escape(Path.GetFileName(f) + (Directory.Exists(f) ? "/" : "")), Bytes(size));
+        }
+        console.Write(files);
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("Base model", Markup.Escape($"{m.BaseModel} (sha256 {m.BaseModelSha256[..12]}…, opset {m.Opset})"));
+        grid.AddRow("Trainable", $"{N(m.TrainableParameterCount)} parameters in {m.Trainable.Count} tensors");
+        grid.AddRow("Task", Markup.Escape($"{m.TaskKind}, {m.NumLabels} outputs"));
+        grid.AddRow("Recipe", Markup.Escape(string.Join(", ", m.Options.EnumerateObject().Select(p => $"{p.Name}={p.Value}"))));
+        grid.AddRow("Dropout masks", $"{m.DropoutMasks.Count} fed inputs");
+        grid.AddRow("Optimizer", m.OptimizerFused ? "AdamW fused into the training graph" : "separate optimizer_model.onnx");
+        console.Write(grid);
     }
 
     static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

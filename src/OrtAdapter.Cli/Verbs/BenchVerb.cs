@@ -13,19 +13,21 @@ public static class BenchVerb
         var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var unfused = new Option<bool>("--unfused-optimizer") { Description = "Run AdamW as a separate graph." };
+        var infer = new Option<bool>("--infer") { Description = "Also compare inference throughput: lean exported model (fp32, int8) vs the eval graph." };
         var profile = new Option<string?>("--profile") { Description = "Write ONNX Runtime profiler traces with this path prefix." };
         var command = new Command("bench", "Benchmark W1: train and eval samples/s, training-step GFLOP/s vs ONNX Runtime's MatMul, peak RSS.")
         {
-            encoder, steps, threads, device, unfused, profile,
+            encoder, steps, threads, device, unfused, profile, infer,
         };
         command.SetAction(p =>
         {
-            var result = BenchmarkW1.Run(new BenchOptions
+            var options = new BenchOptions
             {
                 Encoder = p.GetValue(encoder), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
                 Device = p.GetValue(device)!, FuseOptimizer = !p.GetValue(unfused), ProfilePrefix = p.GetValue(profile),
-            }, Console.Error.WriteLine);
-            Console.WriteLine(result);
+            };
+            Console.WriteLine(BenchmarkW1.Run(options, Console.Error.WriteLine));
+            if (p.GetValue(infer)) Console.WriteLine(InferenceBench.Run(options, Console.Error.WriteLine));
             return 0;
         });
         return command;

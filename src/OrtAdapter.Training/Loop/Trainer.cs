@@ -22,7 +22,6 @@ namespace OrtAdapter.Training.Loop;
 public static class Trainer
 {
     public const string LastCheckpoint = "checkpoint-last", BestCheckpoint = "checkpoint-best", MetricsFile = "metrics.jsonl";
-    static readonly string[] StepOutputs = [LossNames.Loss, LossNames.Term(1), LossNames.Term(2), AdamWNames.GradNorm];
 
     public static TrainResult Run(TrainOptions o, IProgressReporter progress)
     {
@@ -40,8 +39,13 @@ public static class Trainer
         var plan = new BatchPlan(train.Lengths, new BatchingOptions { BatchSize = o.BatchSize, MaxLength = o.MaxLength, BucketByLength = o.BucketByLength }, o.Seed);
         long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch;
         var schedule = new LearningRateSchedule(o.LearningRate, totalSteps, new LearningRateScheduleOptions { WarmupFraction = o.WarmupFraction, Decay = o.Decay });
-        var weights = o.LossWeights ?? LossSpec.ParseRecipe(manifest.Options.GetProperty("loss").GetString()!).Select(t => t.Weight).ToList();
+        var recipeLoss = manifest.Options.GetProperty("loss").GetString()!;
+        var weights = o.LossWeights ?? LossSpec.ParseRecipe(recipeLoss).Select(t => t.Weight).ToList();
+        if (weights.Count != LossSpec.ParseRecipe(recipeLoss).Count)
+            throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{recipeLoss}' has {LossSpec.ParseRecipe(recipeLoss).Count} terms.");
         WeightedLoss.ValidateWeights(weights);
+        // One "loss_term_k" output per term of the artifacts' recipe (one-term recipes have only loss_term_1).
+        var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
 
         // ---- init or resume ----
         Directory.CreateDirectory(o.RunDirectory);
@@ -77,15 +81,15 @@ public static class Trainer
                 .Scalar(AdamWNames.LearningRate, (float)lr)
                 .Scalar(AdamWNames.Step, step + 1)
                 .DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)o.Seed, step);
-            var outputs = sessions.TrainStep(feeds.Feeds, StepOutputs);
+            var outputs = sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. terms, AdamWNames.GradNorm]);
             step++; stepsThisRun++; samples += batch.Size;
             var rate = samples / clock.Elapsed.TotalSeconds;
             progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
-            log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, new Dictionary<string, double>
-            {
-                [MetricNames.Loss] = outputs[0], ["loss_term_1"] = outputs[1], ["loss_term_2"] = outputs[2],
-                ["grad_norm"] = outputs[3], [MetricNames.LearningRate] = lr,
-            }));
+            var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs[0] };
+            for (int k = 0; k < terms.Length; k++) stepValues[terms[k]] = outputs[k + 1];
+            stepValues["grad_norm"] = outputs[^1];
+            stepValues[MetricNames.LearningRate] = lr;
+            log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, stepValues));
             if (!float.IsFinite(outputs[0])) throw new InvalidOperationException($"Loss became {outputs[0]} at step {step}; lower the learning rate or check the data.");
 
             var evalDue = step % evalEvery == 0 || step == totalSteps;
@@ -144,19 +148,17 @@ public static class Trainer
     {
         metrics = MetricAccumulator.For(data.Task, data.LabelCount);
         using var feeds = new FeedBuilder(manifest);
-        double loss = 0, term1 = 0, term2 = 0;
+        var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
+        var sums = new double[1 + terms.Length];
         for (int start = 0; start < data.Count; start += batchSize)
         {
             var batch = data.Collate(Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray());
-            var outputs = sessions.Evaluate(AddBatch(feeds.Reset(), batch, weights, manifest).Feeds,
-                [LossNames.Loss, LossNames.Term(1), LossNames.Term(2), "logits"]);
-            loss += outputs[0][0] * batch.Size; term1 += outputs[1][0] * batch.Size; term2 += outputs[2][0] * batch.Size;
-            metrics.Add(outputs[3], batch);
+            var outputs = sessions.Evaluate(AddBatch(feeds.Reset(), batch, weights, manifest).Feeds, [LossNames.Loss, .. terms, "logits"]);
+            for (int k = 0; k < sums.Length; k++) sums[k] += outputs[k][0] * batch.Size;
+            metrics.Add(outputs[^1], batch);
         }
-        var result = new Dictionary<string, double>(metrics.Results())
-        {
-            [MetricNames.Loss] = loss / data.Count, ["loss_term_1"] = term1 / data.Count, ["loss_term_2"] = term2 / data.Count,
-        };
+        var result = new Dictionary<string, double>(metrics.Results()) { [MetricNames.Loss] = sums[0] / data.Count };
+        for (int k = 0; k < terms.Length; k++) result[terms[k]] = sums[k + 1] / data.Count;
         return result;
     }
 

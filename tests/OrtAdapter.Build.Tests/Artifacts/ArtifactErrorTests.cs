@@ -1,0 +1,63 @@
+using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Losses;
+using OrtAdapter.Build.Surgery;
+using OrtAdapter.Build.Tests.Checkpoints;
+using OrtAdapter.Onnx;
+
+namespace OrtAdapter.Build.Tests.Artifacts;
+
+[TestClass]
+public sealed class ArtifactErrorTests
+{
+    [TestMethod]
+    public void UnrecognisedEncoderNamesWhatWasLookedForAndWritesNothing()
+    {
+        using var temp = new TempFolder();
+        // Remove block 1's attention layer norm: the sublayer's residual Add feeds the next block directly.
+        var model = TinyEncoder.Write(temp["base"], g =>
+        {
+            var norms = g.Nodes.Where(n => n.OpType == OpTypes.LayerNormalization).ToList();
+            var ln = norms[3]; // embeddings, block 0 attention, block 0 FFN, block 1 attention
+            g.ReplaceAllUses(ln.Output[0], ln.Input[0]);
+            g.CleanupAndSort();
+        });
+        var e = Assert.ThrowsExactly<EncoderStructureException>(() => ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["a"]));
+        StringAssert.Contains(e.Message, "not found");
+        StringAssert.Matches(e.Message, new System.Text.RegularExpressions.Regex("layer norm|LayerNorm|residual|block"));
+        Assert.IsFalse(Directory.Exists(temp["a"]));
+        Assert.IsFalse(Directory.Exists(temp["a"] + ".building"));
+    }
+
+    [TestMethod]
+    [DataRow("-0.5*ce+1*supcon", "negative")]
+    [DataRow("0*ce+0*supcon", "All loss weights are zero")]
+    [DataRow("NaN*ce+1*supcon", "finite")]
+    public void BadLossWeightsAreRejected(string loss, string expected)
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        var e = Assert.ThrowsExactly<LossException>(() => ArtifactBuilder.Build(model, new ArtifactRecipe { Loss = loss }, temp["a"]));
+        StringAssert.Contains(e.Message, expected);
+        Assert.IsFalse(Directory.Exists(temp["a"]));
+        // The trainer checks run-time weights with the same rule.
+        Assert.ThrowsExactly<LossException>(() => WeightedLoss.ValidateWeights([double.PositiveInfinity, 1]));
+    }
+
+    [TestMethod]
+    public void DistillationWithoutTeacherLogitsIsRejected()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        var e = Assert.ThrowsExactly<LossException>(() => ArtifactBuilder.Build(model, new ArtifactRecipe { Loss = "0.5*ce+0.5*kd" }, temp["a"]));
+        StringAssert.Contains(e.Message, "'kd'");
+        StringAssert.Contains(e.Message, LossNames.TeacherLogits);
+        Assert.IsFalse(Directory.Exists(temp["a"]));
+    }
+
+    [TestMethod]
+    public void LabelOutOfRangeIsNamed()
+    {
+        var e = Assert.ThrowsExactly<LossException>(() => LossInputs.Validate([0, 1, 2, 1], 2, firstRow: 10));
+        StringAssert.Contains(e.Message, "Label 2 at row 12");
+    }
+}

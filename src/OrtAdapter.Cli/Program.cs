@@ -34,6 +34,7 @@ public static class Program
     static bool IsUserFault(Exception e) =>
         e is OnnxFormatException or OrtAdapter.Training.Data.DatasetException or OrtAdapter.Build.Losses.LossException
             or OrtAdapter.Build.Surgery.EncoderStructureException or OrtAdapter.Build.Checkpoints.CheckpointException
+            or OrtAdapter.Build.Checkpoints.SafeTensorsException or OrtAdapter.Build.Export.ExportException or OrtAdapter.Autodiff.GradientException
             or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     static string OneLine(string message) =>

@@ -11,7 +11,8 @@ namespace OrtAdapter.Build.Artifacts;
 public sealed record ArtifactManifest
 {
     public const string FileName = "manifest.json";
-    public const int CurrentFormat = 1;
+    /// <summary>Bumped whenever the graphs' contract changes (e.g. 2: dropout masks are float 0 or 1/(1-p)); part of the cache key.</summary>
+    public const int CurrentFormat = 2;
 
     public int Format { get; init; } = CurrentFormat;
     public required string BaseModel { get; init; }

@@ -67,7 +67,7 @@ public sealed record ArtifactRecipe
     /// <summary>SHA-256 of the recipe and the base model's hash: the cache key of a build.</summary>
     public string Hash(string baseModelSha256)
     {
-        var text = JsonSerializer.Serialize(this, ArtifactManifest.Json) + "\n" + baseModelSha256;
+        var text = JsonSerializer.Serialize(this, ArtifactManifest.Json) + "\n" + baseModelSha256 + "\nformat " + ArtifactManifest.CurrentFormat;
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

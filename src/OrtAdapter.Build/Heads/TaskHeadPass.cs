@@ -42,8 +42,9 @@ public static class TaskHeadPass
         {
             // Inverted dropout with a fed mask: y = mask ? x / (1 - p) : 0.
             mask = HeadNames.DropoutMask;
-            NamedValues.AddInput(graph, mask, (int)DataType.Bool, batch, Dim.Of(hidden));
-            x = b.Where(mask, b.Div(x, b.Scalar(1 - options.Dropout, elem)), b.Scalar(0, elem));
+            // Fed like the encoder's dropout masks: 0 (dropped) or 1/(1-p) (kept).
+            NamedValues.AddInput(graph, mask, elem, batch, Dim.Of(hidden));
+            x = b.Mul(x, mask);
         }
 
         graph.AddInitializer(InitialWeight(hidden, options.Outputs, options.Seed, elem));

@@ -32,9 +32,9 @@ public sealed class AdapterSessions : IDisposable
         if (profilePrefix is not null)
         {
             // ONNX Runtime's profiler: one JSON trace per session (chrome://tracing), written when the session ends.
-            _trainOptions.EnableProfiling = _evalOptions.EnableProfiling = true;
             _trainOptions.ProfileOutputPathPrefix = profilePrefix + "-train";
             _evalOptions.ProfileOutputPathPrefix = profilePrefix + "-eval";
+            _trainOptions.EnableProfiling = _evalOptions.EnableProfiling = true;
         }
         _frozen.AddTo(_trainOptions);
         _frozen.AddTo(_evalOptions);

@@ -10,7 +10,7 @@ namespace OrtAdapter.Training.Runtime;
 public sealed class FeedBuilder : IDisposable
 {
     readonly List<OrtValue> _owned = [];
-    readonly Dictionary<string, bool[]> _maskBuffers = new(StringComparer.Ordinal);
+    readonly Dictionary<string, float[]> _maskBuffers = new(StringComparer.Ordinal);
     readonly IReadOnlyList<DropoutMaskSpec> _masks;
     readonly string[] _batchDimNames;
 
@@ -54,9 +54,9 @@ public sealed class FeedBuilder : IDisposable
                 : throw new InvalidOperationException($"Dropout mask '{spec.Input}' has dim '{d}', which is neither a number nor {string.Join("/", sizes.Keys)}.")).ToArray();
             var count = checked((int)shape.Aggregate(1L, (p, d) => p * d));
             // One buffer per site, grown to the largest batch seen; a batch uses its prefix.
-            if (!_maskBuffers.TryGetValue(spec.Input, out var keep) || keep.Length < count) _maskBuffers[spec.Input] = keep = new bool[count];
-            DropoutMaskGenerator.Fill(keep, count, spec.Rate, seed, step, site);
-            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, keep.AsMemory(0, count), shape);
+            if (!_maskBuffers.TryGetValue(spec.Input, out var mask) || mask.Length < count) _maskBuffers[spec.Input] = mask = new float[count];
+            DropoutMaskGenerator.Fill(mask, count, spec.Rate, seed, step, site);
+            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, count), shape);
             _owned.Add(value);
             Feeds.Add((spec.Input, value));
         }

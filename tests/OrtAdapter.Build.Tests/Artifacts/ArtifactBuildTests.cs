@@ -59,7 +59,8 @@ public sealed class ArtifactBuildTests
         foreach (var m in loaded.DropoutMasks)
         {
             Assert.Contains(m.Input, trainingInputs);
-            Assert.AreEqual("bool", loaded.TrainingInputs.Single(i => i.Name == m.Input).ElementType);
+            // Masks are fed as the masked value's type (0 or 1/(1-p)), applied by one Mul.
+            Assert.AreEqual("float", loaded.TrainingInputs.Single(i => i.Name == m.Input).ElementType);
             Assert.IsFalse(loaded.EvalInputs.Any(i => i.Name == m.Input), $"eval graph has no dropout ({m.Input})");
         }
 

@@ -25,8 +25,12 @@ public sealed class DropoutPassTests
         Assert.IsTrue(sites.All(s => s.Rate == 0.1f));
         foreach (var s in sites)
         {
+            // The mask has the value's element type (float here) and is applied by one Mul: x·mask.
             var input = graph.Proto.Input.Single(i => i.Name == s.MaskInput);
-            Assert.AreEqual((int)TensorProto.Types.DataType.Bool, input.Type.TensorType.ElemType);
+            Assert.AreEqual((int)TensorProto.Types.DataType.Float, input.Type.TensorType.ElemType);
+            var reader = graph.Consumers(s.MaskInput).Single();
+            Assert.AreEqual(OpTypes.Mul, reader.OpType, $"mask '{s.MaskInput}'");
+            CollectionAssert.AreEquivalent(new[] { s.Value, s.MaskInput }, reader.Input.ToArray(), $"mask '{s.MaskInput}'");
         }
         Assert.IsFalse(graph.Nodes.Any(n => n.OpType == OpTypes.Dropout), "masks are fed, never drawn by ONNX Dropout");
     }
@@ -41,7 +45,7 @@ public sealed class DropoutPassTests
         var sites = new DropoutPass(new DropoutOptions { HiddenRate = 0.25f, AttentionRate = 0.1f }).Apply(graph, structure);
         // Expose each checked site's input and its dropped value, as computed by ORT in the same run.
         var checkedSites = new[] { sites[0], sites[1], sites[^1] };
-        var dropped = checkedSites.Select(s => graph.Consumers(s.Value).Single(n => n.OpType == OpTypes.Mul)).Select(mul => graph.Consumers(mul.Output[0]).Single().Output[0]).ToList();
+        var dropped = checkedSites.Select(s => graph.Consumers(s.Value).Single(n => n.OpType == OpTypes.Mul && n.Input.Contains(s.MaskInput)).Output[0]).ToList();
         foreach (var s in checkedSites) SurgeryOrt.Expose(graph, s.Value);
         foreach (var d in dropped) SurgeryOrt.Expose(graph, d);
 
@@ -54,7 +58,10 @@ public sealed class DropoutPassTests
             Assert.HasCount(x.Length, mask, $"mask '{site.MaskInput}' covers '{site.Value}'");
             float scale = (float)(1.0 / (1.0 - site.Rate));
             for (int i = 0; i < x.Length; i++)
-                Assert.AreEqual(mask[i] ? x[i] * scale : 0f, y[i], $"site {site.MaskInput}[{i}]");
+            {
+                Assert.IsTrue(mask[i] == 0f || mask[i] == scale, $"mask {site.MaskInput}[{i}] is 0 or 1/(1-p)");
+                Assert.AreEqual(mask[i] != 0f ? x[i] * scale : 0f, y[i], $"site {site.MaskInput}[{i}]");
+            }
         }
         var expected = SurgeryOrt.Run(SurgeryModels.Load(model, file));
         Assert.IsGreaterThan(1e-3, SurgeryOrt.MaxDifference(outputs["last_hidden_state"], expected["last_hidden_state"]));
@@ -84,7 +91,9 @@ public sealed class DropoutPassTests
                 sites = new DropoutPass().Apply(graph, s);
             }
             var site = sites.Single(x => x.Value == s.Blocks[2].Ffn.Projection.Output);
-            var dropped = graph.Consumers(graph.Consumers(site.Value).Single().Output[0]).Single().Output[0];
+            var apply = graph.Consumers(site.Value).Single();
+            Assert.IsTrue(apply.OpType == OpTypes.Mul && apply.Input.Contains(site.MaskInput), $"the projection is read only by its dropout Mul, not {apply.Name}");
+            var dropped = apply.Output[0];
             var readers = graph.Consumers(dropped);
             Assert.IsTrue(readers.Count == 2 && readers.All(n => n.Name.StartsWith("adapter.layer2.ffn/", StringComparison.Ordinal)),
                 $"the dropped projection feeds the adapter only (its down MatMul and its skip Add), not {string.Join(", ", readers.Select(n => n.Name))}");
@@ -140,13 +149,15 @@ public sealed class DropoutPassTests
         StringAssert.Contains(e.Message, $"Dropout site '{odd}': its rank is unknown");
     }
 
-    static Dictionary<string, bool[]> RandomMasks(IEnumerable<DropoutSite> sites, int seed, double keep)
+    /// <summary>Masks as fed to a training graph: 1/(1-p) where kept (probability <paramref name="keep"/>), else 0.</summary>
+    static Dictionary<string, float[]> RandomMasks(IEnumerable<DropoutSite> sites, int seed, double keep)
     {
         var rng = new Random(seed);
         return sites.ToDictionary(s => s.MaskInput, s =>
         {
-            var mask = new bool[TensorData.ElementCount(SurgeryOrt.Shape(s.Dims))];
-            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < keep;
+            var scale = (float)(1.0 / (1.0 - s.Rate));
+            var mask = new float[TensorData.ElementCount(SurgeryOrt.Shape(s.Dims))];
+            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < keep ? scale : 0f;
             return mask;
         });
     }

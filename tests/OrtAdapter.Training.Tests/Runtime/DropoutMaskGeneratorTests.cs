@@ -5,11 +5,20 @@ namespace OrtAdapter.Training.Tests.Runtime;
 [TestClass]
 public sealed class DropoutMaskGeneratorTests
 {
-    static bool[] Mask(int length, float rate, ulong seed, long step, int site)
+    static float[] Mask(int length, float rate, ulong seed, long step, int site)
     {
-        var keep = new bool[length];
-        DropoutMaskGenerator.Fill(keep, length, rate, seed, step, site);
-        return keep;
+        var mask = new float[length];
+        DropoutMaskGenerator.Fill(mask, length, rate, seed, step, site);
+        return mask;
+    }
+
+    /// <summary>How many elements are kept (equal to 1/(1-rate)); fails if any element is neither that nor exactly 0.</summary>
+    static int Kept(float[] mask, float rate)
+    {
+        var scale = (float)(1.0 / (1.0 - rate));
+        var kept = mask.Count(v => v == scale);
+        Assert.AreEqual(mask.Length - kept, mask.Count(v => v == 0f), $"every element is 0 (dropped) or 1/(1-{rate}) = {scale} (kept)");
+        return kept;
     }
 
     [TestMethod]
@@ -44,20 +53,21 @@ public sealed class DropoutMaskGeneratorTests
         const int n = 2_500_000; // three chunks
         for (long step = 0; step < 3; step++)
         {
-            var kept = Mask(n, rate, 42, step, 0).Count(k => k);
+            var kept = Kept(Mask(n, rate, 42, step, 0), rate);
             var sigma = Math.Sqrt(n * rate * (1 - rate));
             Assert.AreEqual(n * (1 - rate), kept, Tolerances.MaskSigmas * sigma, $"rate {rate}, step {step}");
         }
         // Each chunk on its own honours it too (no chunk is stuck at all-keep).
-        var first = Mask(1 << 20, rate, 42, 0, 0).Count(k => k);
+        var first = Kept(Mask(1 << 20, rate, 42, 0, 0), rate);
         Assert.AreEqual((1 << 20) * (1 - rate), first, Tolerances.MaskSigmas * Math.Sqrt((1 << 20) * rate * (1 - rate)));
     }
 
     [TestMethod]
     public void RateZeroKeepsEverythingAndOnlyThePrefixIsWritten()
     {
-        var keep = new bool[10];
-        DropoutMaskGenerator.Fill(keep, 6, 0f, 1, 1, 0);
-        CollectionAssert.AreEqual(new[] { true, true, true, true, true, true, false, false, false, false }, keep);
+        // Rate 0 keeps everything at scale 1/(1-0) = 1; elements past the length keep their contents (a -1 sentinel).
+        var mask = Enumerable.Repeat(-1f, 10).ToArray();
+        DropoutMaskGenerator.Fill(mask, 6, 0f, 1, 1, 0);
+        CollectionAssert.AreEqual(new[] { 1f, 1f, 1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f }, mask);
     }
 }

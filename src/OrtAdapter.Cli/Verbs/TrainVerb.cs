@@ -31,6 +31,7 @@ public static class TrainVerb
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Epochs." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Batch size." };
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3, Description = "Peak learning rate (10% linear warm-up, then linear decay)." };
+        var bucket = new Option<bool>("--bucket-by-length") { Description = "Group rows of similar length into batches (less padding; batch order still shuffled)." };
         var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of data order and dropout." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or cuda:N." };
@@ -43,7 +44,7 @@ public static class TrainVerb
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
         {
-            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, seed, device, threads,
+            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, seed, device, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
         foreach (var o in recipe.All) command.Options.Add(o);
@@ -65,7 +66,7 @@ public static class TrainVerb
                     Task = ArtifactManifest.Load(folder).TaskKind switch { "MultiLabel" => TaskKind.MultiLabel, "Regression" => TaskKind.Regression, _ => TaskKind.SingleLabel },
                 },
                 RunDirectory = runDir,
-                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength),
+                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket),
                 Seed = p.GetValue(seed), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
                 EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
                 LossWeights = p.GetValue(weights)?.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList(),

@@ -20,6 +20,8 @@ public static class BenchmarkW1
 {
     public static BenchResult Run(BenchOptions o, Action<string> log)
     {
+        // Measured first: the training sessions' spinning worker threads would otherwise compete with it.
+        var matmul = MatMulProbe.GflopPerSecond(threads: o.Threads);
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
         var recipe = ArtifactRecipe.Default with { ReductionFactor = o.ReductionFactor, Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
@@ -58,7 +60,6 @@ public static class BenchmarkW1
         if (flops.Unresolved.Count > 0) log($"warning: {flops.Unresolved.Count} MatMul/Gemm nodes with unknown shapes are not counted");
         var trainStep = MatMulProbe.Median(trainTimes);
         var evalStep = MatMulProbe.Median(evalTimes);
-        var matmul = MatMulProbe.GflopPerSecond(threads: o.Threads);
         var total = (flops.Forward + flops.Gradient) / 1e9;
         return new BenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(encoder))) ?? encoder, b, s,
             trainStep, b / trainStep, evalStep, b / evalStep, total, total / trainStep, flops.Forward / 1e9, flops.Gradient / 1e9,

@@ -31,6 +31,7 @@ public static class TrainVerb
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Epochs." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Batch size." };
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3, Description = "Peak learning rate (10% linear warm-up, then linear decay)." };
+        var accumulate = new Option<int>("--grad-accum") { DefaultValueFactory = _ => 1, Description = "Micro-batches per optimizer step (uses artifacts with a separate optimizer graph)." };
         var bucket = new Option<bool>("--bucket-by-length") { Description = "Group rows of similar length into batches (less padding; batch order still shuffled)." };
         var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of data order and dropout." };
@@ -44,14 +45,16 @@ public static class TrainVerb
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
         {
-            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, seed, device, threads,
+            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, device, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
         foreach (var o in recipe.All) command.Options.Add(o);
         command.SetAction(p =>
         {
             using var progress = ProgressReporter.Create();
-            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p), recipe.Recipe(p), RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
+            // Accumulating gradients over micro-batches needs the optimizer as its own graph.
+            var wanted = p.GetValue(accumulate) > 1 ? recipe.Recipe(p) with { FuseOptimizer = false } : recipe.Recipe(p);
+            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p), wanted, RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
             var runDir = p.GetValue(run) ?? Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var options = new TrainOptions
             {
@@ -66,7 +69,7 @@ public static class TrainVerb
                     Task = ArtifactManifest.Load(folder).TaskKind switch { "MultiLabel" => TaskKind.MultiLabel, "Regression" => TaskKind.Regression, _ => TaskKind.SingleLabel },
                 },
                 RunDirectory = runDir,
-                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket),
+                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket), GradientAccumulation = p.GetValue(accumulate),
                 Seed = p.GetValue(seed), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
                 EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
                 LossWeights = p.GetValue(weights)?.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList(),

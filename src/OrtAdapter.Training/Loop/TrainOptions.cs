@@ -43,6 +43,12 @@ public sealed class TrainOptions
     /// <summary>Stop after this many evaluations without a better dev metric; 0 = never.</summary>
     public int Patience { get; init; }
 
+    /// <summary>
+    /// Micro-batches per optimizer step (their gradients are averaged); 1 = none. Above 1 the artifacts need a
+    /// separate optimizer graph (built with FuseOptimizer = false / --unfused-optimizer).
+    /// </summary>
+    public int GradientAccumulation { get; init; } = 1;
+
     /// <summary>Loss weights (w1, w2); null = the artifacts' recipe.</summary>
     public IReadOnlyList<double>? LossWeights { get; init; }
 

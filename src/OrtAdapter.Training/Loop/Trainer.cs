@@ -37,7 +37,9 @@ public static class Trainer
         var dev = splits.Dev.Count > 0 ? BatchCollator.Create(splits.Dev, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
         var test = splits.Test.Count > 0 ? BatchCollator.Create(splits.Test, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
         var plan = new BatchPlan(train.Lengths, new BatchingOptions { BatchSize = o.BatchSize, MaxLength = o.MaxLength, BucketByLength = o.BucketByLength }, o.Seed);
-        long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch;
+        var accumulation = Math.Max(1, o.GradientAccumulation);
+        // A step is one optimizer update over `accumulation` consecutive batches of the plan.
+        long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch / accumulation;
         var schedule = new LearningRateSchedule(o.LearningRate, totalSteps, new LearningRateScheduleOptions { WarmupFraction = o.WarmupFraction, Decay = o.Decay });
         var recipeLoss = manifest.Options.GetProperty("loss").GetString()!;
         var weights = o.LossWeights ?? LossSpec.ParseRecipe(recipeLoss).Select(t => t.Weight).ToList();
@@ -68,21 +70,17 @@ public static class Trainer
             $"{totalSteps} steps, {manifest.TrainableParameterCount:N0} trainable parameters, frozen weights {sessions.FrozenBytes / 1e6:F1} MB shared");
 
         // ---- the loop ----
-        var evalEvery = o.EvalEverySteps > 0 ? o.EvalEverySteps : plan.BatchesPerEpoch;
+        var evalEvery = o.EvalEverySteps > 0 ? o.EvalEverySteps : Math.Max(1, plan.BatchesPerEpoch / accumulation);
         var clock = Stopwatch.StartNew();
         long samples = 0, stepsThisRun = 0;
         Dictionary<string, double> bestDev = [];
         while (step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))
         {
-            var position = plan.Locate(step);
-            var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
             var lr = schedule.At(step);
-            AddBatch(feeds.Reset(), batch, weights, manifest)
-                .Scalar(AdamWNames.LearningRate, (float)lr)
-                .Scalar(AdamWNames.Step, step + 1)
-                .DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)o.Seed, step);
-            var outputs = sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. terms, AdamWNames.GradNorm]);
-            step++; stepsThisRun++; samples += batch.Size;
+            var (outputs, position, size) = accumulation == 1
+                ? FusedOrSingleStep(sessions, feeds, train, plan, step, lr, weights, terms, manifest, o.Seed)
+                : AccumulatedStep(sessions, feeds, train, plan, step, accumulation, lr, weights, terms, manifest, o.Seed);
+            step++; stepsThisRun++; samples += size;
             var rate = samples / clock.Elapsed.TotalSeconds;
             progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
             var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs[0] };
@@ -112,7 +110,7 @@ public static class Trainer
             if (o.Patience > 0 && evalsWithoutGain >= o.Patience) { progress.Log($"early stop: {o.Patience} evaluations without a better dev score"); break; }
         }
         if (o.StopAfterSteps is not null && step < totalSteps)
-            SaveCheckpoint(lastDir, sessions, step, plan.Locate(step - 1).Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
+            SaveCheckpoint(lastDir, sessions, step, plan.Locate(step * accumulation - 1).Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
 
         // ---- the best checkpoint on the test split ----
         if (!Checkpoint.Exists(bestDir)) SaveCheckpoint(bestDir, sessions, step, 0, best, bestEpoch, step, 0, manifest);
@@ -129,6 +127,41 @@ public static class Trainer
         var result = new TrainResult(step, bestEpoch, bestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
         WriteReport(o.RunDirectory, o.Artifacts, metricsPath, result, confusionSource, splits.Labels);
         return result;
+    }
+
+    /// <summary>One batch, one Run (fused) or a training Run then an optimizer Run (unfused).</summary>
+    static (float[] Outputs, BatchPosition Position, int Size) FusedOrSingleStep(AdapterSessions sessions, FeedBuilder feeds, BatchCollator train,
+        BatchPlan plan, long step, double lr, IReadOnlyList<double> weights, string[] terms, ArtifactManifest manifest, int seed)
+    {
+        var position = plan.Locate(step);
+        var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
+        AddBatch(feeds.Reset(), batch, weights, manifest)
+            .Scalar(AdamWNames.LearningRate, (float)lr)
+            .Scalar(AdamWNames.Step, step + 1)
+            .DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)seed, step);
+        return (sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. terms, AdamWNames.GradNorm]), position, batch.Size);
+    }
+
+    /// <summary>Gradients of `accumulation` consecutive batches averaged, then one AdamW update; losses averaged too.</summary>
+    static (float[] Outputs, BatchPosition Position, int Size) AccumulatedStep(AdapterSessions sessions, FeedBuilder feeds, BatchCollator train,
+        BatchPlan plan, long step, int accumulation, double lr, IReadOnlyList<double> weights, string[] terms, ArtifactManifest manifest, int seed)
+    {
+        var means = new float[1 + terms.Length];
+        BatchPosition position = default;
+        int size = 0;
+        for (int j = 0; j < accumulation; j++)
+        {
+            var micro = step * accumulation + j;
+            position = plan.Locate(micro);
+            var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
+            size += batch.Size;
+            AddBatch(feeds.Reset(), batch, weights, manifest).DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)seed, micro);
+            var losses = sessions.AccumulateGradients(feeds.Feeds, [LossNames.Loss, .. terms]);
+            for (int i = 0; i < means.Length; i++) means[i] += losses[i] / accumulation;
+        }
+        feeds.Reset().Scalar(AdamWNames.LearningRate, (float)lr).Scalar(AdamWNames.Step, step + 1);
+        var gradNorm = sessions.ApplyAccumulatedGradients(feeds.Feeds, [AdamWNames.GradNorm]);
+        return ([.. means, gradNorm[0]], position, size);
     }
 
     static FeedBuilder AddBatch(FeedBuilder feeds, Batch batch, IReadOnlyList<double> weights, ArtifactManifest manifest)

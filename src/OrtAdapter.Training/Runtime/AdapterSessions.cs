@@ -98,6 +98,36 @@ public sealed class AdapterSessions : IDisposable
         return scalarOutputs.Select(n => values[n]).ToArray();
     }
 
+    /// <summary>
+    /// Gradient accumulation, first half: forward + backward of one micro-batch, gradients added to the sums;
+    /// returns the requested scalars of the training graph. Needs artifacts with a separate optimizer graph.
+    /// </summary>
+    public float[] AccumulateGradients(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalarOutputs)
+    {
+        var optimizer = _optimizer ?? throw new InvalidOperationException(
+            "Gradient accumulation needs artifacts with a separate optimizer graph: build them with --unfused-optimizer.");
+        _trainBinding.ClearBoundInputs();
+        _trainBinding.ClearBoundOutputs();
+        foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
+        foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        Parameters.BindParameters(_trainBinding, _trainInputs);
+        optimizer.BindGradientOutputs(_trainBinding, Device.MemoryInfo);
+        _trainBinding.SynchronizeBoundInputs();
+        _train.RunWithBinding(_run, _trainBinding);
+        _trainBinding.SynchronizeBoundOutputs();
+        using var outputs = _trainBinding.GetOutputValues();
+        optimizer.Accumulate(outputs.Skip(scalarOutputs.Count).ToList());
+        return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+    }
+
+    /// <summary>Gradient accumulation, second half: AdamW on the mean gradient; returns the optimizer's scalars (grad norm).</summary>
+    public float[] ApplyAccumulatedGradients(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalarOutputs)
+    {
+        var values = _optimizer!.StepAccumulated(feeds, scalarOutputs).ToArray();
+        Parameters.Swap();
+        return values;
+    }
+
     /// <summary>Runs the eval graph (no dropout) and copies the named outputs to the host.</summary>
     public float[][] Evaluate(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> outputs)
     {

@@ -16,6 +16,9 @@ sealed class UnfusedOptimizer : IDisposable
     readonly List<string> _gradients;
     readonly HashSet<string> _inputs;
     readonly RunOptions _run = new();
+    float[][]? _sums;
+    long[][]? _shapes;
+    int _accumulated;
 
     public UnfusedOptimizer(string path, ExecutionDevice device, int threads, ParameterStore parameters, IEnumerable<string> trainingOutputs)
     {
@@ -47,6 +50,56 @@ sealed class UnfusedOptimizer : IDisposable
         _binding.SynchronizeBoundOutputs();
         using var outputs = _binding.GetOutputValues();
         return outputs.Take(scalars.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToList();
+    }
+
+    /// <summary>
+    /// Gradient accumulation: adds one micro-batch's gradients to host sums. Adapter gradients are small (68k floats
+    /// for the default recipe), so this host copy per micro-batch costs little next to the step.
+    /// </summary>
+    public void Accumulate(IReadOnlyList<OrtValue> gradients)
+    {
+        _shapes ??= gradients.Select(g => g.GetTensorTypeAndShape().Shape).ToArray();
+        _sums ??= gradients.Select(g => new float[g.GetTensorTypeAndShape().ElementCount]).ToArray();
+        for (int i = 0; i < gradients.Count; i++)
+        {
+            var sum = _sums[i];
+            var host = HostCopy(gradients[i]);
+            for (int k = 0; k < sum.Length; k++) sum[k] += host[k];
+        }
+        _accumulated++;
+    }
+
+    /// <summary>Applies AdamW to the mean of the accumulated gradients, then clears the sums.</summary>
+    public IEnumerable<float> StepAccumulated(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalars)
+    {
+        if (_sums is null || _accumulated == 0) throw new InvalidOperationException("No gradients were accumulated before the optimizer step.");
+        var means = new List<OrtValue>();
+        try
+        {
+            foreach (var sum in _sums)
+            {
+                for (int k = 0; k < sum.Length; k++) sum[k] /= _accumulated;
+            }
+            means.AddRange(_sums.Select((sum, i) => OrtValue.CreateTensorValueFromMemory(sum, _shapes![i])));
+            return Step(feeds, means, scalars).ToList();
+        }
+        finally
+        {
+            foreach (var m in means) m.Dispose();
+            foreach (var sum in _sums) Array.Clear(sum);
+            _accumulated = 0;
+        }
+    }
+
+    static float[] HostCopy(OrtValue value)
+    {
+        var info = value.GetTensorMemoryInfo();
+        if (info.GetDeviceType() == OrtMemoryInfoDeviceType.CPU) return value.GetTensorDataAsSpan<float>().ToArray();
+        var shape = value.GetTensorTypeAndShape().Shape;
+        var host = new float[value.GetTensorTypeAndShape().ElementCount];
+        using var hostValue = OrtValue.CreateTensorValueFromMemory(host, shape);
+        OrtEnv.Instance().CopyTensors([value], [hostValue], null);
+        return host;
     }
 
     public void Dispose()

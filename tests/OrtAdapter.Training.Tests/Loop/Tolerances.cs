@@ -8,4 +8,7 @@ static class Tolerances
 
     /// <summary>Standard deviations a dropout mask's kept fraction may stray from 1 - rate (binomial; ~1e-9 false alarms).</summary>
     public const double MaskSigmas = 6;
+
+    /// <summary>Accumulated half-batch gradients against full batches: float summation order differs (relative).</summary>
+    public const double Accumulation = 1e-5;
 }

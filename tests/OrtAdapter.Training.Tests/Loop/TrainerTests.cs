@@ -158,6 +158,50 @@ public sealed class TrainerTests
         Assert.IsNotNull(entry["loss_term_1"]);
     }
 
+    [TestMethod]
+    public void GradientAccumulationOfTwoHalfBatchesEqualsOneFullBatch()
+    {
+        // Mean cross-entropy without dropout: the mean of two half-batch gradients is the full-batch gradient, and the
+        // plan's shuffle cuts the same example order into 8 or 2 x 4, so both runs make the same AdamW updates.
+        using var run = new TinyRun(new ArtifactRecipe { Loss = "ce", FuseOptimizer = false, HiddenDropout = 0, AttentionDropout = 0 });
+        var train = run.WriteToyData("train.jsonl", 32, seed: 1);
+        var full = Options(run, "full", train, epochs: 1);
+        var halves = new TrainOptions
+        {
+            Artifacts = full.Artifacts, TrainData = full.TrainData, DevData = full.DevData, TestData = full.TestData,
+            RunDirectory = run.Combine("halves"), Epochs = 1, BatchSize = 4, GradientAccumulation = 2, EvalBatchSize = 16,
+            LearningRate = full.LearningRate, MaxLength = full.MaxLength, Threads = 1, Seed = full.Seed,
+        };
+
+        var a = Trainer.Run(full, new QuietProgress());
+        var b = Trainer.Run(halves, new QuietProgress());
+
+        Assert.AreEqual(4L, a.Steps);
+        Assert.AreEqual(4L, b.Steps);
+        var ta = Checkpoint.Load(Path.Combine(full.RunDirectory, Trainer.LastCheckpoint)).Tensors;
+        var tb = Checkpoint.Load(Path.Combine(halves.RunDirectory, Trainer.LastCheckpoint)).Tensors;
+        foreach (var (name, tensor) in ta)
+        {
+            var x = tensor.ToArray<float>();
+            var y = tb[name].ToArray<float>();
+            for (int i = 0; i < x.Length; i++)
+                Assert.AreEqual(x[i], y[i], Tolerances.Accumulation * Math.Max(1, Math.Abs(x[i])), $"{name}[{i}]");
+        }
+    }
+
+    [TestMethod]
+    public void GradientAccumulationNeedsASeparateOptimizerGraph()
+    {
+        using var run = new TinyRun();
+        var o = Options(run, "run", run.WriteToyData("train.jsonl", 16, seed: 1), epochs: 1);
+        var accumulate = new TrainOptions
+        {
+            Artifacts = o.Artifacts, TrainData = o.TrainData, RunDirectory = o.RunDirectory, BatchSize = 4, GradientAccumulation = 2, Epochs = 1, Threads = 1,
+        };
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer.Run(accumulate, new QuietProgress()));
+        StringAssert.Contains(e.Message, "--unfused-optimizer");
+    }
+
     static List<double> TrainLosses(string runDir) =>
         MetricsLog.Read(Path.Combine(runDir, Trainer.MetricsFile)).Where(e => e.Split == MetricsEntry.TrainSplit).Select(e => e[MetricNames.Loss]!.Value).ToList();
 }

@@ -36,7 +36,7 @@ public sealed class DropoutPass(DropoutOptions? options = null)
         if (points.Count == 0) return [];
 
         // Shapes before any edit: every site value keeps its shape through the pass.
-        var types = SymbolicShapes.Infer(graph);
+        var types = ShapeInference.Infer(graph);
         var sites = points.Select((p, k) => Insert(graph, p, k, types)).ToList();
         graph.CleanupAndSort();
         return sites;

@@ -152,37 +152,8 @@ static class Encoders
         }
     }
 
-    /// <summary>
-    /// A double-precision copy for checks at 1e-6: every float tensor, Cast and type becomes double. ORT runs Erf
-    /// only in float, so each Erf(u) becomes tanh(u·(2/√π)·(1 + 0.089430·u²)), GELU's smooth tanh form.
-    /// </summary>
-    public static void ConvertToDouble(OnnxGraph g)
-    {
-        static TensorProto ToDouble(TensorProto t) => t.DataType == (int)DataType.Float
-            ? TensorData.FromDoubles(t.Name, [.. TensorData.ToFloats(t).Select(v => (double)v)], [.. t.Dims]) : t;
-        var inits = g.Proto.Initializer.Select(ToDouble).ToList();
-        g.Proto.Initializer.Clear();
-        g.Proto.Initializer.AddRange(inits);
-        foreach (var v in g.Proto.Input.Concat(g.Proto.Output).Concat(g.Proto.ValueInfo))
-            if (v.Type?.TensorType is { ElemType: (int)DataType.Float } tt) tt.ElemType = (int)DataType.Double;
-        foreach (var n in g.Nodes)
-            foreach (var a in n.Attribute)
-            {
-                if (a.T is not null) a.T = ToDouble(a.T);
-                if (n.OpType == OpTypes.Cast && a.Name == "to" && a.I == (int)DataType.Float) a.I = (int)DataType.Double;
-                if (n.OpType == OpTypes.Constant && a.Name == "value_float") { a.Name = "value"; a.Type = AttributeProto.Types.AttributeType.Tensor; a.T = TensorData.Scalar("", (double)a.F); a.F = 0; }
-            }
-        var b = new OpBuilder(g, "erf_as_tanh");
-        foreach (var erf in g.Nodes.Where(n => n.OpType == OpTypes.Erf).ToList())
-        {
-            var u = erf.Input[0];
-            var inner = b.Add(b.Scalar(1.0, (int)DataType.Double), b.Mul(b.Scalar(2 * 0.044715, (int)DataType.Double), b.Mul(u, u)));
-            var arg = b.Mul(b.Mul(u, b.Scalar(2 / Math.Sqrt(Math.PI), (int)DataType.Double)), inner);
-            g.RemoveNode(erf);
-            g.AddNode(new NodeProto { OpType = OpTypes.Tanh, Name = erf.Name + "/tanh", Input = { arg }, Output = { erf.Output[0] } });
-        }
-        g.TopologicalSort();
-    }
+    /// <summary>A double-precision twin for checks at 1e-6 (see <see cref="DoublePrecisionTwin"/>).</summary>
+    public static void ConvertToDouble(OnnxGraph g) => DoublePrecisionTwin.Apply(g);
 }
 
 /// <summary>One of the model's initializers per kind of layer.</summary>

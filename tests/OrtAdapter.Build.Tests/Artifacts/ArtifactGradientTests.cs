@@ -32,7 +32,7 @@ public sealed class ArtifactGradientTests
         var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(long.Parse).ToArray())).ToList();
         ArtifactFeeds.RandomTrainables(eval, trainable, scale: 0.3, seed: 3);
         var graph = new OnnxGraph(eval);
-        DoublePrecision.Convert(graph);
+        DoublePrecisionTwin.Apply(graph);
         var feeds = ArtifactFeeds.Batch4().Select(f => f.Data is float[] w ? new TensorFeed(f.Name, w.Select(v => (double)v).ToArray(), f.Shape) : f).ToList();
 
         var report = GradientChecker.Check(graph.Model, LossNames.Loss, [.. trainable.Select(t => t.Name)], feeds, WholeLoss);

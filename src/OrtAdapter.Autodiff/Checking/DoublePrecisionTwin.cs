@@ -2,17 +2,18 @@ using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace OrtAdapter.Build.Tests.Artifacts;
+namespace OrtAdapter.Autodiff.Checking;
 
 /// <summary>
-/// A double-precision copy of a graph for gradient checks: in float, central differences through a whole encoder
-/// and loss cannot resolve coordinates of ~1e-3 (the float loss's rounding noise over 2h is of that order), so a float
-/// check fails on correct gradients. Every float tensor, Cast and type becomes double; ORT has no double Erf, so each
-/// Erf(u) becomes tanh(u·(2/√π)·(1 + 0.089430·u²)), GELU's smooth tanh form (same approach as the Autodiff whole-model tests).
+/// Turns a float graph into its double-precision twin, for gradient checks at 1e-6: in float, central differences
+/// through a whole encoder and loss cannot resolve coordinates of ~1e-3 (the float loss's rounding noise over 2h is of
+/// that order), so a float check fails on correct gradients. Every float tensor, Cast and type becomes double; ONNX
+/// Runtime has no double Erf, so each Erf(u) becomes tanh(u·(2/√π)·(1 + 0.089430·u²)), GELU's smooth tanh form.
+/// For checking only: the twin computes a slightly different function.
 /// </summary>
-static class DoublePrecision
+public static class DoublePrecisionTwin
 {
-    public static void Convert(OnnxGraph g)
+    public static void Apply(OnnxGraph g)
     {
         static TensorProto ToDouble(TensorProto t) => t.DataType == (int)DataType.Float
             ? TensorData.FromDoubles(t.Name, [.. TensorData.ToFloats(t).Select(v => (double)v)], [.. t.Dims]) : t;

@@ -40,6 +40,16 @@ public sealed class BatchPlan
         return new((int)(step / BatchesPerEpoch), (int)(step % BatchesPerEpoch));
     }
 
+    (int Epoch, IReadOnlyList<int[]> Batches)? _current;
+
+    /// <summary>The example indices of the batch trained at global batch index <paramref name="step"/> (the epoch's order is kept between calls).</summary>
+    public int[] BatchAt(long step)
+    {
+        var position = Locate(step);
+        if (_current is not { } c || c.Epoch != position.Epoch) _current = c = (position.Epoch, Epoch(position.Epoch));
+        return c.Batches[position.Batch];
+    }
+
     /// <summary>The example indices of every batch of <paramref name="epoch"/>, in order.</summary>
     public IReadOnlyList<int[]> Epoch(int epoch)
     {

@@ -134,7 +134,7 @@ public static class Trainer
         BatchPlan plan, long step, double lr, IReadOnlyList<double> weights, string[] terms, ArtifactManifest manifest, int seed)
     {
         var position = plan.Locate(step);
-        var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
+        var batch = train.Collate(plan.BatchAt(step));
         AddBatch(feeds.Reset(), batch, weights, manifest)
             .Scalar(AdamWNames.LearningRate, (float)lr)
             .Scalar(AdamWNames.Step, step + 1)
@@ -153,7 +153,7 @@ public static class Trainer
         {
             var micro = step * accumulation + j;
             position = plan.Locate(micro);
-            var batch = train.Collate(plan.Epoch(position.Epoch)[position.Batch]);
+            var batch = train.Collate(plan.BatchAt(micro));
             size += batch.Size;
             AddBatch(feeds.Reset(), batch, weights, manifest).DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)seed, micro);
             var losses = sessions.AccumulateGradients(feeds.Feeds, [LossNames.Loss, .. terms]);

@@ -25,7 +25,6 @@ public sealed class AdapterSessions : IDisposable
         Manifest = manifest;
         Device = device;
         var trainModel = ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false);
-        var evalModel = ModelFile.Load(Path.Combine(folder, manifest.EvalModel), loadExternalData: false);
         _frozen = FrozenWeights.Open(folder, trainModel, manifest.FrozenWeights);
         _trainOptions = device.CreateSessionOptions(threads);
         _evalOptions = device.CreateSessionOptions(threads);

@@ -12,10 +12,10 @@ public static class ArtifactCache
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModel)));
         var hash = recipe.Hash(sha);
-        if (prebuilt is not null && File.Exists(Path.Combine(prebuilt, ArtifactManifest.FileName)) && ArtifactManifest.Load(prebuilt).OptionsHash == hash)
+        if (prebuilt is not null && ArtifactManifest.TryLoad(prebuilt)?.OptionsHash == hash)
             return (prebuilt, false);
         var folder = Path.Combine(cacheRoot, hash[..16]);
-        if (File.Exists(Path.Combine(folder, ArtifactManifest.FileName)) && ArtifactManifest.Load(folder).OptionsHash == hash)
+        if (ArtifactManifest.TryLoad(folder)?.OptionsHash == hash)
             return (folder, false);
         log?.Invoke($"building artifacts for this recipe into {folder}");
         ArtifactBuilder.Build(baseModel, recipe, folder);

@@ -65,6 +65,14 @@ public sealed record ArtifactManifest
         }
     }
 
+    /// <summary>The folder's manifest, or null when there is none or it was written by another artifacts format.</summary>
+    public static ArtifactManifest? TryLoad(string folder)
+    {
+        if (!File.Exists(Path.Combine(folder, FileName))) return null;
+        try { return Load(folder); }
+        catch (OnnxFormatException) { return null; }
+    }
+
     public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
 }
 

@@ -19,11 +19,13 @@ public sealed class AdapterSessions : IDisposable
     readonly HashSet<string> _trainInputs, _evalInputs;
     readonly UnfusedOptimizer? _optimizer;
     readonly RunOptions _run = new();
+    readonly OrtMemoryInfo _deviceMemory;
 
     AdapterSessions(string folder, ArtifactManifest manifest, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix)
     {
         Manifest = manifest;
         Device = device;
+        _deviceMemory = device.MemoryInfo;
         var trainModel = ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false);
         _frozen = FrozenWeights.Open(folder, trainModel, manifest.FrozenWeights);
         _trainOptions = device.CreateSessionOptions(threads);
@@ -79,7 +81,7 @@ public sealed class AdapterSessions : IDisposable
         else
         {
             Parameters.BindParameters(_trainBinding, _trainInputs);
-            _optimizer.BindGradientOutputs(_trainBinding, Device.MemoryInfo);
+            _optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
         }
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
@@ -110,7 +112,7 @@ public sealed class AdapterSessions : IDisposable
         foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
         foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
         Parameters.BindParameters(_trainBinding, _trainInputs);
-        optimizer.BindGradientOutputs(_trainBinding, Device.MemoryInfo);
+        optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
         _trainBinding.SynchronizeBoundOutputs();
@@ -158,5 +160,6 @@ public sealed class AdapterSessions : IDisposable
         _prepacked.Dispose();
         _frozen.Dispose();
         _run.Dispose();
+        if (Device.IsCuda) _deviceMemory.Dispose();
     }
 }

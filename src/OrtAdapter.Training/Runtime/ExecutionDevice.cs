@@ -40,7 +40,7 @@ public sealed record ExecutionDevice(bool IsCuda, int DeviceId)
         return options;
     }
 
-    /// <summary>Memory info of the device where bound outputs (updated parameters) are placed.</summary>
+    /// <summary>Memory info of the device where bound outputs (gradients) are placed; a new native object for CUDA: the caller disposes it.</summary>
     public OrtMemoryInfo MemoryInfo => IsCuda
         ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, DeviceId, OrtMemType.Default)
         : OrtMemoryInfo.DefaultInstance;

@@ -14,6 +14,7 @@ public sealed class ParameterStore : IDisposable
     const string ExpAvg = AdamWNames.ExpAvgSuffix, ExpAvgSq = AdamWNames.ExpAvgSqSuffix, Updated = AdamWNames.UpdatedSuffix;
 
     readonly List<Slot> _slots = [];
+    OrtAllocator? _cudaAllocator;
 
     sealed class Slot(string name, long[] shape, OrtValue a, OrtValue b, float[]? hostA, float[]? hostB)
     {
@@ -46,7 +47,7 @@ public sealed class ParameterStore : IDisposable
                 var initial = state.TryGetValue(key, out var v) ? v : suffix.Length > 0 ? new float[count] : null;
                 if (initial is null) throw new InvalidOperationException($"No initial value for trainable tensor '{name}'.");
                 if (initial.Length != count) throw new InvalidOperationException($"'{key}' has {initial.Length} values, shape [{string.Join(",", shape)}] needs {count}.");
-                _slots.Add(device.IsCuda ? CudaSlot(key, shape, initial, deviceSession!, device.DeviceId) : HostSlot(key, shape, initial));
+                _slots.Add(device.IsCuda ? CudaSlot(key, shape, initial, _cudaAllocator ??= CudaAllocator(deviceSession!, device.DeviceId)) : HostSlot(key, shape, initial));
             }
     }
 
@@ -106,6 +107,7 @@ public sealed class ParameterStore : IDisposable
     {
         foreach (var s in _slots) { s.Current.Dispose(); s.Next.Dispose(); }
         _slots.Clear();
+        _cudaAllocator?.Dispose();
     }
 
     static Slot HostSlot(string name, long[] shape, float[] initial)
@@ -115,11 +117,15 @@ public sealed class ParameterStore : IDisposable
         return new Slot(name, shape, OrtValue.CreateTensorValueFromMemory(a, shape), OrtValue.CreateTensorValueFromMemory(b, shape), a, b);
     }
 
-    // CUDA: both buffers in device memory; the initial value is copied up once.
-    static Slot CudaSlot(string name, long[] shape, float[] initial, InferenceSession session, int deviceId)
+    // CUDA: both buffers in device memory, from the session's CUDA allocator; the initial value is copied up once.
+    static OrtAllocator CudaAllocator(InferenceSession session, int deviceId)
     {
         using var info = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default);
-        var allocator = new OrtAllocator(session, info);
+        return new OrtAllocator(session, info);
+    }
+
+    static Slot CudaSlot(string name, long[] shape, float[] initial, OrtAllocator allocator)
+    {
         var a = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, shape);
         var b = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, shape);
         using var host = OrtValue.CreateTensorValueFromMemory(initial, shape);

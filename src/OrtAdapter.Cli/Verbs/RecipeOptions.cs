@@ -19,9 +19,10 @@ sealed class RecipeOptions
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
     readonly Option<PoolingKind> _pooling = new("--pooling") { Description = "mean or cls.", DefaultValueFactory = _ => PoolingKind.Mean };
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
+    readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
 
-    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _loss, _unfused];
+    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _loss, _maxGradNorm, _unfused];
 
     public string BaseModel(ParseResult p) => p.GetValue(_base)!;
 
@@ -36,6 +37,7 @@ sealed class RecipeOptions
         Task = p.GetValue(_task),
         Pooling = p.GetValue(_pooling),
         Loss = LossSpec.Format(LossSpec.ParseRecipe(p.GetValue(_loss)!)),
+        MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),
     };
 }

@@ -71,22 +71,8 @@ public sealed class AdapterSessions : IDisposable
     /// </summary>
     public float[] TrainStep(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalarOutputs)
     {
-        _trainBinding.ClearBoundInputs();
-        _trainBinding.ClearBoundOutputs();
-        foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
         var trainScalars = scalarOutputs.Where(_train.OutputMetadata.ContainsKey).ToList();
-        // Outputs come back in binding order: the scalars first, then parameter buffers or gradients.
-        foreach (var name in trainScalars) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
-        if (_optimizer is null) Parameters.BindForUpdate(_trainBinding);
-        else
-        {
-            Parameters.BindParameters(_trainBinding, _trainInputs);
-            _optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
-        }
-        _trainBinding.SynchronizeBoundInputs();
-        _train.RunWithBinding(_run, _trainBinding);
-        _trainBinding.SynchronizeBoundOutputs();
-        using var outputs = _trainBinding.GetOutputValues();
+        using var outputs = RunTraining(feeds, trainScalars, updateInPlace: _optimizer is null);
         var values = new Dictionary<string, float>(StringComparer.Ordinal);
         for (int i = 0; i < trainScalars.Count; i++) values[trainScalars[i]] = outputs[i].GetTensorDataAsSpan<float>()[0];
         if (_optimizer is not null)
@@ -107,18 +93,32 @@ public sealed class AdapterSessions : IDisposable
     {
         var optimizer = _optimizer ?? throw new InvalidOperationException(
             "Gradient accumulation needs artifacts with a separate optimizer graph: build them with --unfused-optimizer.");
+        using var outputs = RunTraining(feeds, scalarOutputs, updateInPlace: false);
+        optimizer.Accumulate(outputs.Skip(scalarOutputs.Count).ToList());
+        return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+    }
+
+    /// <summary>
+    /// Binds the feeds and the scalar outputs, then either the parameters with their "{name}.updated" buffers (fused
+    /// optimizer) or the parameters and device-resident gradient outputs, and runs the training graph. Outputs come
+    /// back in binding order: the scalars first.
+    /// </summary>
+    IDisposableReadOnlyCollection<OrtValue> RunTraining(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalars, bool updateInPlace)
+    {
         _trainBinding.ClearBoundInputs();
         _trainBinding.ClearBoundOutputs();
         foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
-        foreach (var name in scalarOutputs) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
-        Parameters.BindParameters(_trainBinding, _trainInputs);
-        optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
+        foreach (var name in scalars) _trainBinding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+        if (updateInPlace) Parameters.BindForUpdate(_trainBinding);
+        else
+        {
+            Parameters.BindParameters(_trainBinding, _trainInputs);
+            _optimizer!.BindGradientOutputs(_trainBinding, _deviceMemory);
+        }
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
         _trainBinding.SynchronizeBoundOutputs();
-        using var outputs = _trainBinding.GetOutputValues();
-        optimizer.Accumulate(outputs.Skip(scalarOutputs.Count).ToList());
-        return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+        return _trainBinding.GetOutputValues();
     }
 
     /// <summary>Gradient accumulation, second half: AdamW on the mean gradient; returns the optimizer's scalars (grad norm).</summary>

@@ -45,7 +45,7 @@ public sealed record ArtifactRecipe
     /// <summary>Global-norm gradient clipping; null (default, as the reference recipe) = none.</summary>
     public double? MaxGradNorm { get; init; }
 
-    /// <summary>Fuse AdamW into the training graph so one Run is one step (measured faster: see README).</summary>
+    /// <summary>Fuse AdamW into the training graph so one Run is one step (W1: 1.25 s vs 1.23 s separate, no measurable difference; one Run is simpler).</summary>
     public bool FuseOptimizer { get; init; } = true;
 
     /// <summary>Seed of the adapter and head initialisation.</summary>

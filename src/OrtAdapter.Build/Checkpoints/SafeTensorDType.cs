@@ -43,22 +43,8 @@ public static class SafeTensorDTypes
         throw new NotSupportedException($"ONNX type {Onnx.DataTypes.Name(dataType)} has no safetensors dtype.");
     }
 
-    public static SafeTensorDType Of<T>() where T : unmanaged => typeof(T) switch
-    {
-        var t when t == typeof(float) => SafeTensorDType.F32,
-        var t when t == typeof(double) => SafeTensorDType.F64,
-        var t when t == typeof(Half) => SafeTensorDType.F16,
-        var t when t == typeof(long) => SafeTensorDType.I64,
-        var t when t == typeof(int) => SafeTensorDType.I32,
-        var t when t == typeof(short) => SafeTensorDType.I16,
-        var t when t == typeof(sbyte) => SafeTensorDType.I8,
-        var t when t == typeof(ulong) => SafeTensorDType.U64,
-        var t when t == typeof(uint) => SafeTensorDType.U32,
-        var t when t == typeof(ushort) => SafeTensorDType.U16,
-        var t when t == typeof(byte) => SafeTensorDType.U8,
-        var t when t == typeof(bool) => SafeTensorDType.Bool,
-        var t => throw new NotSupportedException($"No safetensors dtype for {t.Name}."),
-    };
+    /// <summary>The dtype of a .NET element type, through its ONNX type (one mapping, in DataTypes).</summary>
+    public static SafeTensorDType Of<T>() where T : unmanaged => FromOnnx((int)Onnx.DataTypes.Of<T>());
 
     static (SafeTensorDType DType, string Name, int Size, DataType Onnx) Entry(SafeTensorDType d) =>
         Array.Find(Table, e => e.DType == d) is { Name: not null } e ? e : throw new ArgumentOutOfRangeException(nameof(d), d, "Unknown safetensors dtype.");

@@ -17,6 +17,9 @@ public static class DataTypes
         var t when t == typeof(sbyte) => DataType.Int8,
         var t when t == typeof(byte) => DataType.Uint8,
         var t when t == typeof(ulong) => DataType.Uint64,
+        var t when t == typeof(short) => DataType.Int16,
+        var t when t == typeof(ushort) => DataType.Uint16,
+        var t when t == typeof(uint) => DataType.Uint32,
         var t => throw new NotSupportedException($"No ONNX element type for {t.Name}."),
     };
 

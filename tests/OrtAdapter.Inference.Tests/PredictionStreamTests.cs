@@ -47,6 +47,21 @@ public sealed class PredictionStreamTests
     }
 
     [TestMethod]
+    public void MultiLabelRowsCarryTheLabelSet()
+    {
+        Assert.IsFalse(Run("it was fine\n", new PredictionStreamOptions()).Rows[0].TryGetProperty("labels", out _), "single-label rows have no set");
+        var path = ExportedTestModel.Write(Path.Combine(TestModels.NewFolder(), "model.onnx"),
+            editMetadata: m => m[ExportMetadataKeys.Task] = "multi-label");
+        using var multi = TextClassifier.Load(path, new ClassifierOptions { MultiLabelThreshold = 0.2f });
+        var output = new StringWriter { NewLine = "\n" };
+        PredictionStream.Run(multi, new StringReader(string.Join("\n", TextClassifierTests.Sentences)), output, new PredictionStreamOptions());
+        var rows = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        for (int i = 0; i < rows.Count; i++)
+            CollectionAssert.AreEqual(multi.Predict(TextClassifierTests.Sentences[i]).Labels.ToArray(),
+                rows[i].GetProperty("labels").EnumerateArray().Select(e => e.GetString()).ToArray());
+    }
+
+    [TestMethod]
     public void JsonLinesRoundTripWithCustomFields()
     {
         string input = """

@@ -163,6 +163,27 @@ public sealed class TextClassifierTests
     }
 
     [TestMethod]
+    public void MultiLabelPredictsEveryLabelAtTheThreshold()
+    {
+        var path = ExportedTestModel.Write(Path.Combine(TestModels.NewFolder(), "model.onnx"),
+            editMetadata: m => m[ExportMetadataKeys.Task] = "multi-label");
+        // A threshold at the first sentence's second-highest probability gives it two labels.
+        float threshold = Classifier.Predict(Sentences[0]).Probabilities.OrderDescending().ElementAt(1);
+        using var multi = TextClassifier.Load(path, new ClassifierOptions { MultiLabelThreshold = threshold });
+        Assert.AreEqual(ClassifierTask.MultiLabel, multi.Task);
+        foreach (var sentence in Sentences)
+        {
+            var p = multi.Predict(sentence);
+            var expected = Enumerable.Range(0, 3).Where(k => p.Probabilities[k] >= threshold).Select(k => ExportedTestModel.Labels[k]).ToArray();
+            CollectionAssert.AreEqual(expected, p.Labels.ToArray(), sentence);
+        }
+        Assert.HasCount(2, multi.Predict(Sentences[0]).Labels);
+        foreach (var sentence in Sentences)
+            CollectionAssert.AreEqual(new[] { Classifier.Predict(sentence).Label }, Classifier.Predict(sentence).Labels.ToArray(), "single-label: the one label");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TextClassifier.Load(path, new ClassifierOptions { MultiLabelThreshold = 1f }));
+    }
+
+    [TestMethod]
     public void UseAfterDisposeThrows()
     {
         var classifier = TextClassifier.Load(TestModels.Embedded);

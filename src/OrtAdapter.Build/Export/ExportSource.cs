@@ -14,7 +14,8 @@ namespace OrtAdapter.Build.Export;
 public sealed class ExportSource
 {
     // The trainer's names (OrtAdapter.Training sits above this project, so they are repeated here).
-    public const string BestCheckpoint = "checkpoint-best", SummaryFile = "summary.json", ArtifactsField = "artifacts", LabelsField = "labels";
+    public const string BestCheckpoint = "checkpoint-best", SummaryFile = "summary.json", ArtifactsField = "artifacts", LabelsField = "labels",
+        MaxLengthField = "max_length";
 
     public required string ArtifactsFolder { get; init; }
     public required ArtifactManifest Manifest { get; init; }
@@ -23,6 +24,9 @@ public sealed class ExportSource
     /// <summary>The trainable tensors only (optimizer state left out), checked against the manifest.</summary>
     public required IReadOnlyDictionary<string, SafeTensor> Tensors { get; init; }
     public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>The run's truncation length (special tokens included); null when the source is not a run.</summary>
+    public int? MaxLength { get; init; }
     public string? SummaryJson { get; init; }
 
     public static ExportSource Resolve(string path, string? artifactsFolder = null)
@@ -48,6 +52,7 @@ public sealed class ExportSource
 
         string? summary = null;
         IReadOnlyList<string>? labels = null;
+        int? maxLength = null;
         if (runFolder is not null && File.Exists(Path.Combine(runFolder, SummaryFile)))
         {
             var summaryPath = Path.Combine(runFolder, SummaryFile);
@@ -59,6 +64,9 @@ public sealed class ExportSource
                     artifactsFolder = Path.GetFullPath(Path.Combine(runFolder, a.GetString()!));
                 if (doc.RootElement.TryGetProperty(LabelsField, out var l) && l.ValueKind == JsonValueKind.Array)
                     labels = l.EnumerateArray().Select(e => e.ToString()).ToList();
+                if (doc.RootElement.TryGetProperty(MaxLengthField, out var m))
+                    maxLength = m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var v) && v >= 2 ? v
+                        : throw new ExportException($"{summaryPath}: '{MaxLengthField}' must be an integer of at least 2, not {m.GetRawText()}.");
             }
             catch (JsonException e) { throw new ExportException($"{summaryPath}: invalid JSON: {e.Message}", e); }
         }
@@ -74,6 +82,7 @@ public sealed class ExportSource
             CheckpointFolder = checkpoint,
             Tensors = LoadTrainable(checkpoint, manifest, artifactsFolder),
             Labels = labels,
+            MaxLength = maxLength,
             SummaryJson = summary,
         };
     }

@@ -21,6 +21,7 @@ public sealed class InferenceMetadata
     public const string Task = Prefix + "task";
     public const string Activation = Prefix + "activation";
     public const string Labels = Prefix + "labels";
+    public const string MaxLength = Prefix + "max_length";
     public const string TokenizerFilePrefix = Prefix + "tokenizer.file.";
     public const string LowerCase = Prefix + "tokenizer.lower_case";
     public const string Recipe = Prefix + "recipe";
@@ -46,9 +47,11 @@ public sealed class InferenceMetadata
 
     /// <summary>
     /// Collects the metadata of an artifacts folder and a run: tokenizer files (text) from the folder, label names
-    /// (from the run's summary; "0".."C-1" when unknown), the run summary as the final metrics ("{}" when none).
+    /// (from the run's summary; "0".."C-1" when unknown), the run's truncation length (so inference truncates as
+    /// training did; left out when unknown), the run summary as the final metrics ("{}" when none).
     /// </summary>
-    public static InferenceMetadata Create(string artifactsFolder, ArtifactManifest manifest, IReadOnlyList<string>? labels, string? summaryJson)
+    public static InferenceMetadata Create(string artifactsFolder, ArtifactManifest manifest, IReadOnlyList<string>? labels, string? summaryJson,
+        int? maxLength = null)
     {
         var recipe = JsonSerializer.Deserialize<ArtifactRecipe>(manifest.Options.GetRawText(), ArtifactManifest.Json)!;
         var names = labels ?? Enumerable.Range(0, manifest.NumLabels).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -64,6 +67,7 @@ public sealed class InferenceMetadata
             [Metrics] = summaryJson is null ? "{}" : System.Text.Json.Nodes.JsonNode.Parse(summaryJson)?.ToJsonString() ?? "{}",
             [BaseModelSha256] = manifest.BaseModelSha256,
         };
+        if (maxLength is int m) p[MaxLength] = m.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var file in manifest.TokenizerFiles)
         {
             var path = Path.Combine(artifactsFolder, file);

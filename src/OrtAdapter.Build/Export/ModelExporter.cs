@@ -21,7 +21,7 @@ public static class ModelExporter
         var source = ExportSource.Resolve(runOrCheckpoint, artifactsFolder);
         var manifest = source.Manifest;
         FrozenWeightsFile.EnsureExists(source.ArtifactsFolder, manifest);
-        var metadata = InferenceMetadata.Create(source.ArtifactsFolder, manifest, source.Labels, source.SummaryJson);
+        var metadata = InferenceMetadata.Create(source.ArtifactsFolder, manifest, source.Labels, source.SummaryJson, source.MaxLength);
         var eval = OnnxGraph.Load(Path.Combine(source.ArtifactsFolder, manifest.EvalModel));
         var trainable = manifest.Trainable.Select(t => t.Name).ToList();
         var model = LeanModel.Build(eval, trainable, source.Tensors, metadata, options, Path.Combine(source.CheckpointFolder, Checkpoint.WeightsFile));

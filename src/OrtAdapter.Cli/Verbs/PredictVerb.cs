@@ -19,11 +19,12 @@ public static class PredictVerb
         var pairField = new Option<string?>("--pair-field") { Description = "JSONL field holding the second text of a pair." };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Texts per model run." };
         var maxLength = new Option<int?>("--max-length") { Description = "Truncation length (default: the model's, else 128)." };
+        var threshold = new Option<float>("--threshold") { DefaultValueFactory = _ => 0.5f, Description = "Multi-label models: predict every label with at least this probability (written as \"labels\")." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or cuda:N." };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
         var command = new Command("predict", "Classify texts (lines or JSONL, from a file or stdin) with an exported model; writes JSONL to stdout.")
         {
-            model, input, jsonl, textField, pairField, batch, maxLength, device, threads,
+            model, input, jsonl, textField, pairField, batch, maxLength, threshold, device, threads,
         };
         command.SetAction(p =>
         {
@@ -31,6 +32,7 @@ public static class PredictVerb
             using var classifier = TextClassifier.Load(p.GetRequiredValue(model), new ClassifierOptions
             {
                 Device = p.GetValue(device)!, Threads = p.GetValue(threads), BatchSize = p.GetValue(batch), MaxLength = p.GetValue(maxLength),
+                MultiLabelThreshold = p.GetValue(threshold),
             });
             // UTF-8 (a BOM is honoured) in and out, whatever the console's encoding.
             using var reader = new StreamReader(inputPath == "-" ? Console.OpenStandardInput() : File.OpenRead(inputPath));

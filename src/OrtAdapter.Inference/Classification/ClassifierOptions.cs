@@ -15,6 +15,9 @@ public sealed class ClassifierOptions
     /// <summary>Truncation length (special tokens included); null takes the model's <c>ortadapter.max_length</c>, else 128.</summary>
     public int? MaxLength { get; init; }
 
+    /// <summary>Multi-label models only: a label is predicted when its sigmoid probability is at least this. Default 0.5.</summary>
+    public float MultiLabelThreshold { get; init; } = 0.5f;
+
     /// <summary>
     /// A folder with the tokenizer files (vocab.txt, tokenizer_config.json, ...) that overrides what the model carries;
     /// null (default) reads them from the model's metadata, else from beside the model.

@@ -89,6 +89,12 @@ public static class PredictionStream
                 json.WriteString("text", texts[i]);
                 if (pairs is not null) json.WriteString("pair", pairs[i]);
                 json.WriteString("label", predictions[i].Label);
+                if (classifier.Task == ClassifierTask.MultiLabel)
+                {
+                    json.WriteStartArray("labels");
+                    foreach (var label in predictions[i].Labels) json.WriteStringValue(label);
+                    json.WriteEndArray();
+                }
                 json.WriteStartObject("probabilities");
                 for (int k = 0; k < classifier.Labels.Count; k++) json.WriteNumber(classifier.Labels[k], predictions[i].Probabilities[k]);
                 json.WriteEndObject();

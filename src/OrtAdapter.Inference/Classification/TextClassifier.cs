@@ -32,10 +32,11 @@ public sealed class TextClassifier : IDisposable
     private readonly string[] _inputNames;
     private readonly bool _hasProbabilities;
     private readonly int _batchSize;
+    private readonly float _threshold;
     private volatile bool _disposed;
 
     private TextClassifier(InferenceSession session, ExportMetadata metadata, ITextTokenizer tokenizer, string[] inputNames,
-        int maxLength, int batchSize, string device)
+        int maxLength, int batchSize, float threshold, string device)
     {
         _session = session;
         Metadata = metadata;
@@ -45,6 +46,7 @@ public sealed class TextClassifier : IDisposable
         CanEmbed = session.OutputMetadata.ContainsKey(PooledOutput);
         MaxLength = maxLength;
         _batchSize = batchSize;
+        _threshold = threshold;
         Device = device;
     }
 
@@ -87,6 +89,8 @@ public sealed class TextClassifier : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options) + "." + nameof(options.BatchSize));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threads, nameof(options) + "." + nameof(options.Threads));
         if (options.MaxLength is int m) ArgumentOutOfRangeException.ThrowIfLessThan(m, 2, nameof(options) + "." + nameof(options.MaxLength));
+        if (!(options.MultiLabelThreshold is > 0f and < 1f))
+            throw new ArgumentOutOfRangeException(nameof(options) + "." + nameof(options.MultiLabelThreshold), options.MultiLabelThreshold, "A probability strictly between 0 and 1.");
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model '{modelPath}' does not exist.", modelPath);
         var device = InferenceDevice.Parse(options.Device);
 
@@ -103,7 +107,7 @@ public sealed class TextClassifier : IDisposable
             CheckOutputs(session, metadata);
             var tokenizer = ExportTokenizerLoader.Load(metadata, options.TokenizerDirectory);
             int maxLength = options.MaxLength ?? metadata.MaxLength ?? DefaultMaxLength;
-            return new TextClassifier(session, metadata, tokenizer, inputNames, maxLength, options.BatchSize, device.ToString());
+            return new TextClassifier(session, metadata, tokenizer, inputNames, maxLength, options.BatchSize, options.MultiLabelThreshold, device.ToString());
         }
         catch
         {
@@ -133,7 +137,10 @@ public sealed class TextClassifier : IDisposable
             float[] logits = rows[i][0];
             float[] probabilities = _hasProbabilities ? rows[i][1] : Activate(logits, Task);
             int best = ArgMax(probabilities);
-            predictions[i] = new Prediction(Labels[best], best, probabilities, logits);
+            IReadOnlyList<string> predicted = Task == ClassifierTask.MultiLabel
+                ? Enumerable.Range(0, probabilities.Length).Where(k => probabilities[k] >= _threshold).Select(k => Labels[k]).ToArray()
+                : [Labels[best]];
+            predictions[i] = new Prediction(Labels[best], best, probabilities, logits, predicted);
         }
         return predictions;
     }

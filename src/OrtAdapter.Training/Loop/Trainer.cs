@@ -125,7 +125,7 @@ public static class Trainer
             log.Append(new MetricsEntry(step, bestEpoch, MetricsEntry.TestSplit, testMetrics));
         }
         var result = new TrainResult(step, bestEpoch, bestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
-        WriteReport(o.RunDirectory, o.Artifacts, metricsPath, result, confusionSource, splits.Labels);
+        WriteReport(o.RunDirectory, o.Artifacts, o.MaxLength, metricsPath, result, confusionSource, splits.Labels);
         return result;
     }
 
@@ -237,14 +237,14 @@ public static class Trainer
         MetricsLog.Read(metricsPath).LastOrDefault(e => e.Split == MetricsEntry.DevSplit && e.Step == bestStep)?.Values.ToDictionary() ?? [];
 
     /// <summary>summary.json records the artifacts folder (relative to the run) so `ortadapter export RUN` finds its graphs.</summary>
-    static void WriteReport(string runDir, string artifacts, string metricsPath, TrainResult result, ClassificationMetrics? test, LabelSet? labels)
+    static void WriteReport(string runDir, string artifacts, int maxLength, string metricsPath, TrainResult result, ClassificationMetrics? test, LabelSet? labels)
     {
         TrainingPlots.WriteCurves(Path.Combine(runDir, "curves.png"), MetricsLog.Read(metricsPath));
         if (test is not null) TrainingPlots.WriteConfusion(Path.Combine(runDir, "confusion.png"), test.ConfusionMatrix, labels?.Names, "Confusion matrix (test, best dev checkpoint)");
         var summary = new
         {
             result.Steps, result.BestEpoch, result.BestStep, result.BestDev, result.Test, result.TrainSamplesPerSecond,
-            ElapsedSeconds = result.Elapsed.TotalSeconds, Labels = labels?.Names,
+            ElapsedSeconds = result.Elapsed.TotalSeconds, Labels = labels?.Names, MaxLength = maxLength,
             Artifacts = Path.GetRelativePath(Path.GetFullPath(runDir), Path.GetFullPath(artifacts)),
         };
         OrtAdapter.Onnx.AtomicFile.WriteAllText(Path.Combine(runDir, "summary.json"), JsonSerializer.Serialize(summary, ArtifactManifest.Json) + "\n");

@@ -45,6 +45,19 @@ public sealed class ExportErrorTests
     }
 
     [TestMethod]
+    public void BadMaxLengthInTheSummaryWritesNothing()
+    {
+        var run = s_fixture.MakeRun(seed: 5);
+        var summaryPath = Path.Combine(run, "summary.json");
+        File.WriteAllText(summaryPath, File.ReadAllText(summaryPath).Replace($"\"max_length\": {ExportFixture.MaxLength}", "\"max_length\": \"long\"", StringComparison.Ordinal));
+        var output = s_fixture.NewFolder("out");
+        var e = Assert.ThrowsExactly<ExportException>(() => ModelExporter.Export(run, Path.Combine(output, "model.onnx")));
+        StringAssert.Contains(e.Message, summaryPath);
+        StringAssert.Contains(e.Message, "max_length");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(output));
+    }
+
+    [TestMethod]
     public void CheckpointOfOtherShapesWritesNothing()
     {
         var run = s_fixture.MakeRun(seed: 6);

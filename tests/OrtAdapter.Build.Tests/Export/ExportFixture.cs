@@ -33,11 +33,14 @@ sealed class ExportFixture : IDisposable
     }
 
     /// <summary>A run folder: checkpoint-best with random trainable tensors (std <paramref name="std"/>) and summary.json.</summary>
+    /// <summary>The truncation length the fake runs record.</summary>
+    public const int MaxLength = 96;
+
     public string MakeRun(int seed, double std = 0.1)
     {
         var run = NewFolder($"run{seed}");
         Checkpoint.Save(Path.Combine(run, "checkpoint-best"), new CheckpointData { Tensors = RandomTensors(seed, std) });
-        var summary = $$"""{"steps": 10, "best_epoch": 1, "test": {"accuracy": 0.5}, "labels": ["{{LabelNames[0]}}", "{{LabelNames[1]}}"], "artifacts": "{{Path.GetRelativePath(run, Artifacts)}}"}""";
+        var summary = $$"""{"steps": 10, "best_epoch": 1, "test": {"accuracy": 0.5}, "labels": ["{{LabelNames[0]}}", "{{LabelNames[1]}}"], "max_length": {{MaxLength}}, "artifacts": "{{Path.GetRelativePath(run, Artifacts)}}"}""";
         File.WriteAllText(Path.Combine(run, "summary.json"), summary);
         return run;
     }

@@ -73,6 +73,7 @@ public sealed class ExportTests
         Assert.AreEqual("single-label", props[InferenceMetadata.Task]);
         Assert.AreEqual("softmax", props[InferenceMetadata.Activation]);
         Assert.AreEqual("true", props[InferenceMetadata.LowerCase]);
+        Assert.AreEqual(ExportFixture.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture), props[InferenceMetadata.MaxLength]);
         Assert.AreEqual(File.ReadAllText(Path.Combine(s_fixture.Artifacts, "vocab.txt")), props[InferenceMetadata.TokenizerFilePrefix + "vocab.txt"]);
         Assert.IsTrue(props.ContainsKey(InferenceMetadata.TokenizerFilePrefix + "tokenizer_config.json"));
         Assert.AreEqual(s_fixture.Manifest.BaseModelSha256, props[InferenceMetadata.BaseModelSha256]);

@@ -47,6 +47,7 @@ public sealed class TrainerTests
         Assert.IsGreaterThanOrEqualTo(0.75, result.BestDev[MetricNames.Accuracy], "'good' vs 'bad' is learnt (chance is 0.5 on 16 dev rows)");
         Assert.IsNotNull(result.Test);
         StringAssert.Contains(File.ReadAllText(Path.Combine(o.RunDirectory, "summary.json")), "\"labels\"");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(o.RunDirectory, "summary.json")), $"\"max_length\": {o.MaxLength}");
     }
 
     [TestMethod]

@@ -9,6 +9,9 @@ public sealed record GradientCheckReport(IReadOnlyList<CoordinateCheck> Coordina
     public double MaxRelativeError => Coordinates.Count == 0 ? 0 : Coordinates.Max(c => c.RelativeError);
     public bool Passed => Coordinates.Count > 0 && Coordinates.All(c => c.RelativeError <= Tolerance);
 
+    /// <summary>The subgraphs a pattern rule differentiated (<see cref="GradientResult.Fused"/>).</summary>
+    public IReadOnlyList<string> Fused { get; init; } = [];
+
     public string Describe()
     {
         var worst = Coordinates.OrderByDescending(c => c.RelativeError).Take(5)

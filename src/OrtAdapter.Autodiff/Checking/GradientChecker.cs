@@ -45,7 +45,7 @@ public static class GradientChecker
                 checks.Add(new CoordinateCheck(name, index, a, numeric, error));
             }
         }
-        return new GradientCheckReport(checks, options.Tolerance);
+        return new GradientCheckReport(checks, options.Tolerance) { Fused = result.Fused };
     }
 
     /// <summary>Runs the graph with the gradient subgraph and returns the named outputs (gradients) as doubles.</summary>

@@ -3,14 +3,18 @@ using OrtAdapter.Onnx.Protobuf;
 
 namespace OrtAdapter.Autodiff;
 
-/// <summary>What the engine added: the gradient value of each trainable value.</summary>
-public sealed record GradientResult(IReadOnlyDictionary<string, string> Gradients, IReadOnlyList<string> Unreached);
+/// <summary>
+/// What the engine added: the gradient value of each trainable value, the trainable values no gradient reached,
+/// and the subgraphs differentiated by a pattern rule ("Gelu at {root node}").
+/// </summary>
+public sealed record GradientResult(IReadOnlyDictionary<string, string> Gradients, IReadOnlyList<string> Unreached, IReadOnlyList<string> Fused);
 
 /// <summary>
 /// Reverse-mode differentiation of an ONNX graph into the same graph: seed the loss with 1, walk the nodes
 /// between the trainable values and the loss in reverse topological order, let each node's rule emit its input
 /// gradients, and sum fan-in. Frozen initializers and graph inputs get no gradient, so e.g. a frozen Linear
-/// contributes only the MatMul towards its input. Gradients leave the graph as outputs named "{value}_grad".
+/// contributes only the MatMul towards its input. Subgraphs a pattern recognises (GELU, a LayerNorm exported op by
+/// op) get their closed-form gradient at their last node instead. Gradients leave the graph as outputs named "{value}_grad".
 /// </summary>
 public static class GradientBuilder
 {
@@ -25,9 +29,10 @@ public static class GradientBuilder
         var forward = graph.TopologicalOrder();
         var requiresGrad = RequiresGrad(forward, trainable, registry, types);
         var active = NodesOnPath(forward, loss, requiresGrad);
+        var (fused, interior) = MatchPatterns(graph, active, registry, types);
         // Fail before emitting anything, naming the first node no rule covers (ops without gradient, such as a
         // Shape or a comparison of a trainable value, sit on the path but need no rule: nothing flows through them).
-        foreach (var node in active.Where(n => !registry.HasNoGradient(n.OpType) && !registry.TryGet(n.OpType, out _)))
+        foreach (var node in active.Where(n => !interior.Contains(n) && !fused.ContainsKey(n) && !registry.HasNoGradient(n.OpType) && !registry.TryGet(n.OpType, out _)))
             throw new GradientException(
                 $"No gradient rule for op '{node.OpType}' (node '{node.Name}', domain '{node.Domain}', opset {graph.OpsetVersion(node.Domain)}).");
 
@@ -47,7 +52,7 @@ public static class GradientBuilder
         {
             if (sums.TryGetValue(value, out var done)) return done;
             if (!contributions.TryGetValue(value, out var list)) return null;
-            var sum = list.Count == 1 ? list[0] : b.Sum([.. list]);
+            var sum = AddAll(b, list);
             if (types.TryGetValue(value, out var t)) types.TryAdd(sum, t);
             return sums[value] = sum;
         }
@@ -55,11 +60,17 @@ public static class GradientBuilder
         for (int i = active.Count - 1; i >= 0; i--)
         {
             var node = active[i];
+            if (interior.Contains(node)) continue;
             var b = root.WithScope($"{node.Name}/grad");
             var outputGrads = node.Output.Select(o => o.Length == 0 ? null : GradOf(o, b)).ToArray();
             if (outputGrads.All(g => g is null)) continue;
-            registry.TryGet(node.OpType, out var rule);
-            rule(new GradContext(node, b, types, requiresGrad.Contains, outputGrads, Accumulate));
+            if (fused.TryGetValue(node, out var match))
+                match.Rule(new GradContext(match.Node, b, types, requiresGrad.Contains, outputGrads, Accumulate));
+            else
+            {
+                registry.TryGet(node.OpType, out var rule);
+                rule(new GradContext(node, b, types, requiresGrad.Contains, outputGrads, Accumulate));
+            }
         }
 
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -75,7 +86,38 @@ public static class GradientBuilder
             result[t] = name;
         }
         graph.TopologicalSort();
-        return new GradientResult(result, unreached);
+        var fusedNames = active.Where(fused.ContainsKey).Select(n => $"{fused[n].Name} at {n.Name}").ToList();
+        return new GradientResult(result, unreached, fusedNames);
+    }
+
+    /// <summary>
+    /// Roots whose subgraph a pattern recognises, and those subgraphs' interior nodes. A match is taken only when its
+    /// interior lies on the gradient path, belongs to no other match, and feeds nothing outside the subgraph.
+    /// </summary>
+    static (Dictionary<NodeProto, PatternMatch> Fused, HashSet<NodeProto> Interior) MatchPatterns(
+        OnnxGraph graph, List<NodeProto> active, GradientRegistry registry, IReadOnlyDictionary<string, TensorType> types)
+    {
+        var fused = new Dictionary<NodeProto, PatternMatch>(ReferenceEqualityComparer.Instance);
+        var interior = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        if (registry.Patterns.Count == 0) return (fused, interior);
+        var onPath = new HashSet<NodeProto>(active, ReferenceEqualityComparer.Instance);
+        for (int i = active.Count - 1; i >= 0; i--)
+        {
+            var root = active[i];
+            if (interior.Contains(root)) continue;
+            foreach (var pattern in registry.Patterns)
+            {
+                if (pattern(graph, root, types) is not { } match) continue;
+                var members = new HashSet<NodeProto>(match.Interior, ReferenceEqualityComparer.Instance) { root };
+                bool closed = match.Interior.All(n => onPath.Contains(n) && !interior.Contains(n) && !fused.ContainsKey(n)
+                    && n.Output.All(o => !graph.IsGraphOutput(o) && graph.Consumers(o).All(members.Contains)));
+                if (!closed) continue;
+                fused[root] = match;
+                interior.UnionWith(match.Interior);
+                break;
+            }
+        }
+        return (fused, interior);
     }
 
     /// <summary>Values that depend on a trainable value through ops that carry gradients.</summary>
@@ -106,6 +148,17 @@ public static class GradientBuilder
             if (node.Input.Any(requiresGrad.Contains)) onPath.Add(node);
         }
         return forward.Where(onPath.Contains).ToList();
+    }
+
+    /// <summary>
+    /// Fan-in as a chain of two-input Adds rather than one Sum: ONNX Runtime's CPU Sum kernel runs at about half the
+    /// memory bandwidth of Add (4.9 ms vs 2 x 2.2 ms for two [32,128,1536] floats on 2 cores).
+    /// </summary>
+    internal static string AddAll(OpBuilder b, IReadOnlyList<string> values)
+    {
+        var sum = values[0];
+        for (int i = 1; i < values.Count; i++) sum = b.Add(sum, values[i]);
+        return sum;
     }
 
     static string Seed(OpBuilder b, string loss, IReadOnlyDictionary<string, TensorType> types)

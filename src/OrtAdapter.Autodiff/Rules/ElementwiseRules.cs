@@ -1,5 +1,4 @@
 using OrtAdapter.Onnx;
-using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace OrtAdapter.Autodiff;
 
@@ -181,22 +180,8 @@ static class ElementwiseRules
     /// The value of a one-element constant input (initializer or Constant node) that nothing trains and no feed
     /// overrides, as a double; null when it is only known at run time.
     /// </summary>
-    static double? ConstantScalar(GradContext c, int input)
-    {
-        var name = c.I(input);
-        var graph = c.B.Graph;
-        if (name.Length == 0 || c.Needs(input) || graph.IsGraphInput(name)) return null;
-        var producer = graph.Producer(name);
-        if (producer is { OpType: OpTypes.Constant })
-        {
-            if (Attr.Find(producer, "value_float") is { } vf) return vf.F;
-            if (Attr.Find(producer, "value_int") is { } vi) return vi.I;
-        }
-        var t = graph.Initializer(name) ?? (producer is { OpType: OpTypes.Constant } ? Attr.GetTensor(producer, "value") : null);
-        if (t is null || TensorData.ElementCount(t.Dims) != 1) return null;
-        return (DataType)t.DataType is DataType.Float or DataType.Double or DataType.Float16 or DataType.Int64 or DataType.Int32 or DataType.Bool
-            ? TensorData.ToDoublesConverting(t)[0] : null;
-    }
+    static double? ConstantScalar(GradContext c, int input) =>
+        c.Needs(input) ? null : ConstantValues.Scalar(c.B.Graph, c.I(input));
 
     /// <summary><paramref name="value"/> cast to the element type of <paramref name="like"/> when the two differ.</summary>
     static string SameTypeAs(GradContext c, string value, string like) =>

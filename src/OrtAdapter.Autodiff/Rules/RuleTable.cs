@@ -20,4 +20,10 @@ static class RuleTable
         ReductionRules.Register(r);
         NormalizationRules.Register(r);
     }
+
+    public static void RegisterPatterns(GradientRegistry r)
+    {
+        r.AddPattern(GeluPattern.Match);
+        r.AddPattern(LayerNormPattern.Match);
+    }
 }

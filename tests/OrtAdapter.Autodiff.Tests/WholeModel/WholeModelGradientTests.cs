@@ -35,10 +35,43 @@ public sealed class WholeModelGradientTests
         TestContext.WriteLine($"{file}: {sample.WordEmbedding}, {string.Join(", ", sample.Dense)}");
         TestContext.WriteLine(dense.Describe());
         TestContext.WriteLine(rows.Describe());
+        TestContext.WriteLine($"pattern rules: {string.Join(", ", dense.Fused)}");
+        // Below opset 17 the exports spell LayerNorm out op by op: this check then covers its pattern rule too, in every
+        // layer (the embeddings' LayerNorm is off the gradient path: no sampled tensor lies below it).
+        var layerNorms = g.Nodes.Count(n => n.OpType == OpTypes.Sqrt && n.Name.Contains("layer.", StringComparison.Ordinal));
+        Assert.AreEqual(layerNorms, dense.Fused.Count(f => f.StartsWith("LayerNormalization (decomposed)", StringComparison.Ordinal)));
         Assert.IsTrue(dense.Passed, dense.Describe());
         Assert.IsTrue(rows.Passed, rows.Describe());
         var unused = rows.Coordinates.Where(c => !tokens.Contains(c.Index / HiddenSize(g, sample.WordEmbedding))).ToList();
         Assert.IsTrue(unused.Count > 0 && unused.All(c => c.Analytic == 0 && c.Numeric == 0), "Rows of tokens not in the batch must get exactly zero.");
+    }
+
+    /// <summary>
+    /// GELU's pattern rule is off in the double copy (no Erf there), so the float encoder checks it whole: the
+    /// gradients with the pattern rules equal those of the per-node rules to float rounding.
+    /// </summary>
+    [TestMethod]
+    [DataRow("bert-mini-uncased/model_opset14.onnx")]
+    [DataRow("bert-mini-uncased/model_opset17.onnx")]
+    public void PatternRulesAgreeWithPerNodeRulesInFloat(string file)
+    {
+        var g = new OnnxGraph(Encoders.Load(Encoders.Bundled(file)));
+        var sample = Encoders.Sample(g);
+        var (feeds, _) = Encoders.Feeds(g);
+        var loss = Encoders.AddWeightedSumLoss(g);
+        var fused = GradientBuilder.Build(new OnnxGraph(g.Model.Clone()), loss, sample.Dense).Fused;
+        TestContext.WriteLine($"pattern rules: {string.Join(", ", fused)}");
+        Assert.IsTrue(fused.Any(f => f.StartsWith("Gelu at", StringComparison.Ordinal)));
+
+        var withPatterns = PatternRuleTests.GradientsOf(g.Model, loss, sample.Dense, GradientRegistry.Default, feeds);
+        var perNode = PatternRuleTests.GradientsOf(g.Model, loss, sample.Dense, GradientRegistry.PerNodeOnly, feeds);
+        foreach (var t in sample.Dense)
+        {
+            double scale = perNode[t].Max(Math.Abs);
+            double worst = withPatterns[t].Zip(perNode[t], (a, b) => Math.Abs(a - b)).Max() / scale;
+            TestContext.WriteLine($"{t}: max |patterns - per node| / max |per node| = {worst:E2}");
+            Assert.IsLessThanOrEqualTo(1e-5, worst, t);
+        }
     }
 
     /// <summary>

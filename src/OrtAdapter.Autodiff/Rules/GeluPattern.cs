@@ -1,0 +1,56 @@
+using OrtAdapter.Onnx;
+using OrtAdapter.Onnx.Protobuf;
+
+namespace OrtAdapter.Autodiff;
+
+/// <summary>
+/// GELU as BERT exports it: m = x * (1 + erf(x / √2)) (the 0.5 is a separate Mul, differentiated on its own).
+/// Node by node its backward takes nine passes over the [tokens, ffn] tensor (the Erf chain, both Mul operands,
+/// the division, and the fan-in of x's two uses); the closed form takes six:
+/// dm/dx = a + x √(2/π) e^(-h²) with h = x / √2 and a = 1 + erf(h), both reused from the forward pass, and the
+/// constant folded into the exponent as e^(ln √(2/π) - h²).
+/// </summary>
+static class GeluPattern
+{
+    public const string Name = "Gelu";
+
+    /// <summary>Matches Mul(x, a) (either order) with a = Add(Erf(h), 1) (either order), h = Div(x, √2) or Mul(x, 1/√2).</summary>
+    public static PatternMatch? Match(OnnxGraph graph, NodeProto root, IReadOnlyDictionary<string, TensorType> types)
+    {
+        if (root.OpType != OpTypes.Mul || root.Input.Count != 2) return null;
+        for (int side = 0; side < 2; side++)
+        {
+            string x = root.Input[side], a = root.Input[1 - side];
+            if (graph.Producer(a) is not { OpType: OpTypes.Add } add || OtherOperand(graph, add, 1.0) is not { } erfOut) continue;
+            if (graph.Producer(erfOut) is not { OpType: OpTypes.Erf } erf) continue;
+            if (graph.Producer(erf.Input[0]) is not { } scale || !IsScaleBySqrt2(graph, scale, x)) continue;
+            var node = new NodeProto { OpType = Name, Name = root.Name, Input = { x, erf.Input[0], a }, Output = { root.Output[0] } };
+            return new PatternMatch(Name, [scale, erf, add], node, Rule);
+        }
+        return null;
+    }
+
+    // Inputs: x, h = x/√2, a = 1 + erf(h). Output: m = x a.
+    static void Rule(GradContext c)
+    {
+        var (x, h, a, g, b) = (c.I(0), c.I(1), c.I(2), c.GO(0)!, c.B);
+        var gaussian = b.Exp(b.Sub(c.Scalar(Math.Log(Math.Sqrt(2 / Math.PI)), h), b.Mul(h, h)));   // √(2/π) e^(-h²)
+        c.GI(0, b.Mul(g, b.Add(a, b.Mul(x, gaussian))));
+    }
+
+    /// <summary>The operand of a two-input node that is not the scalar constant <paramref name="constant"/>, or null.</summary>
+    internal static string? OtherOperand(OnnxGraph graph, NodeProto node, double constant)
+    {
+        if (node.Input.Count != 2) return null;
+        if (ConstantValues.IsScalar(graph, node.Input[1], constant)) return node.Input[0];
+        if (ConstantValues.IsScalar(graph, node.Input[0], constant)) return node.Input[1];
+        return null;
+    }
+
+    static bool IsScaleBySqrt2(OnnxGraph graph, NodeProto node, string x) => node.OpType switch
+    {
+        OpTypes.Div => node.Input.Count == 2 && node.Input[0] == x && ConstantValues.IsScalar(graph, node.Input[1], Math.Sqrt(2)),
+        OpTypes.Mul => OtherOperand(graph, node, 1 / Math.Sqrt(2)) == x,
+        _ => false,
+    };
+}

@@ -64,10 +64,14 @@ public sealed record ArtifactRecipe
 
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, ArtifactManifest.Json);
 
-    /// <summary>SHA-256 of the recipe and the base model's hash: the cache key of a build.</summary>
+    /// <summary>
+    /// SHA-256 of the recipe, the base model's hash, the manifest format and the generator version: the cache key of a
+    /// build, so artifacts built by an older generator (same recipe, other graphs) are rebuilt rather than reused.
+    /// </summary>
     public string Hash(string baseModelSha256)
     {
-        var text = JsonSerializer.Serialize(this, ArtifactManifest.Json) + "\n" + baseModelSha256 + "\nformat " + ArtifactManifest.CurrentFormat;
+        var text = JsonSerializer.Serialize(this, ArtifactManifest.Json) + "\n" + baseModelSha256 + "\nformat " + ArtifactManifest.CurrentFormat
+            + "\ngenerator " + ArtifactBuilder.GeneratorVersion;
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

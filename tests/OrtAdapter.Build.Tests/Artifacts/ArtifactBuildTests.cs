@@ -87,6 +87,10 @@ public sealed class ArtifactBuildTests
         var prebuilt = ArtifactManifest.Load(RepoPaths.Graphs("bert-mini-uncased", "default"));
         Assert.AreEqual(manifest.OptionsHash, prebuilt.OptionsHash, "graphs/bert-mini-uncased/default is stale: rebuild it");
         CollectionAssert.AreEqual(Describe(manifest.Trainable), Describe(prebuilt.Trainable));
+        // Byte for byte, so a generator change that forgot ArtifactBuilder.GeneratorVersion is caught here too.
+        foreach (var file in new[] { ArtifactBuilder.TrainingModel, ArtifactBuilder.EvalModel })
+            Assert.IsTrue(File.ReadAllBytes(Path.Combine(temp["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(RepoPaths.Graphs("bert-mini-uncased", "default", file))),
+                $"graphs/bert-mini-uncased/default/{file} differs from a fresh build: rebuild it (ortadapter build)");
     }
 
     [TestMethod]

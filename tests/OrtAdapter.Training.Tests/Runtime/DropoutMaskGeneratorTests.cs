@@ -27,6 +27,9 @@ public sealed class DropoutMaskGeneratorTests
         CollectionAssert.AreEqual(Mask(10_000, 0.1f, 3, 17, 2), Mask(10_000, 0.1f, 3, 17, 2));
         // A longer buffer's prefix is the same mask: a batch's shape does not change the draws of its first elements.
         CollectionAssert.AreEqual(Mask(1000, 0.1f, 3, 17, 2), Mask(5000, 0.1f, 3, 17, 2).Take(1000).ToArray());
+        // Short masks (scalar code only) equal the prefix of a long one (eight lanes at a time): one function of the index.
+        var longer = Mask(1000, 0.3f, 9, 4, 1);
+        for (int n = 1; n <= 17; n++) CollectionAssert.AreEqual(longer.Take(n).ToArray(), Mask(n, 0.3f, 9, 4, 1), $"length {n}");
         // Multi-chunk masks (filled in parallel) are deterministic too.
         CollectionAssert.AreEqual(Mask(3_000_001, 0.25f, 5, 1, 0), Mask(3_000_001, 0.25f, 5, 1, 0));
     }
@@ -61,6 +64,10 @@ public sealed class DropoutMaskGeneratorTests
         var first = Kept(Mask(1 << 20, rate, 42, 0, 0), rate);
         Assert.AreEqual((1 << 20) * (1 - rate), first, Tolerances.MaskSigmas * Math.Sqrt((1 << 20) * rate * (1 - rate)));
     }
+
+    [TestMethod]
+    public void RateOfOneIsRejected() =>
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Mask(8, 1f, 1, 1, 0));
 
     [TestMethod]
     public void RateZeroKeepsEverythingAndOnlyThePrefixIsWritten()

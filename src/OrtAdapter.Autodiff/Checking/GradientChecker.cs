@@ -55,7 +55,10 @@ public static class GradientChecker
         var inputs = all.Select(f => f.ToOrtValue()).ToList();
         try
         {
-            using var results = session.Run(new RunOptions(), all.Select(f => f.Name).ToList(), inputs, outputs);
+            // A named, disposed RunOptions stays reachable until Run returns: passed inline, the GC could finalize it
+            // during a long Run and ONNX Runtime would read its freed config (a segfault in about 1 suite run in 4).
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, all.Select(f => f.Name).ToList(), inputs, outputs);
             return results.Select(ToDoubles).ToList();
         }
         finally

@@ -134,7 +134,8 @@ public sealed class PatternRuleTests
         using var session = new InferenceSession(ModelFile.ToBytes(graph.Model));
         feeds ??= [];
         var inputs = feeds.Select(f => f.ToOrtValue()).ToList();
-        using var outputs = session.Run(new RunOptions(), feeds.Select(f => f.Name).ToList(), inputs, trainable.Select(t => result.Gradients[t]).ToList());
+        using var runOptions = new RunOptions();   // named: an inline one may be finalized during Run
+        using var outputs = session.Run(runOptions, feeds.Select(f => f.Name).ToList(), inputs, trainable.Select(t => result.Gradients[t]).ToList());
         foreach (var v in inputs) v.Dispose();
         return trainable.Select((t, i) => (t, outputs[i])).ToDictionary(p => p.t, p =>
             p.Item2.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float

@@ -66,4 +66,25 @@ public sealed class ShapeInferenceTests
         Assert.AreEqual("float[b, 5]", types[r].ToString());
         Assert.AreEqual("float[5, b, 4]", types[t].ToString());
     }
+
+    [TestMethod]
+    public void FlattenOfSymbolicDimsNamesTheirProduct()
+    {
+        var g = SmallGraphs.Empty();
+        g.Proto.Input.Add(new Protobuf.ValueInfoProto
+        {
+            Name = "X",
+            Type = new TensorType((int)DataType.Float, [Dim.Named("batch"), Dim.Named("seq"), Dim.Of(4), Dim.Of(3)]).ToTypeProto(),
+        });
+        var op = new OpBuilder(g, "s");
+        var rows = op.Op(OpTypes.Flatten, ["X"], Attr.Int("axis", 2));
+        var wide = op.Op(OpTypes.Flatten, ["X"], Attr.Int("axis", 1));
+        var all = op.Op(OpTypes.Flatten, ["X"], Attr.Int("axis", 4));
+        var types = ShapeInference.Infer(g);
+
+        Assert.AreEqual("float[batch*seq, 12]", types[rows].ToString());
+        Assert.AreEqual("float[batch, 12*seq]", types[wide].ToString());
+        Assert.AreEqual("float[12*batch*seq, 1]", types[all].ToString());
+        CollectionAssert.AreEqual(new[] { "12", "batch", "seq" }, ShapeInference.ProductFactors(types[all].Shape![0].Param!));
+    }
 }

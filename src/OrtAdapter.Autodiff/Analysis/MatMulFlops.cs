@@ -21,7 +21,7 @@ public sealed record MatMulFlopReport(IReadOnlyList<MatMulCost> Nodes)
 
 /// <summary>
 /// Counts 2·M·K·N per MatMul/Gemm from <see cref="ShapeInference"/> shapes, with symbolic dims (batch_size,
-/// sequence_length, ...) replaced by the given sizes. A node is a gradient node when its name lies under a
+/// sequence_length, ... and products of them such as batch_size*sequence_length) replaced by the given sizes. A node is a gradient node when its name lies under a
 /// gradient scope ("grad/..." or ".../grad/..."), which is how <see cref="GradientBuilder"/> names what it emits.
 /// </summary>
 public static class MatMulFlops
@@ -30,7 +30,8 @@ public static class MatMulFlops
     {
         var graph = new OnnxGraph(model);
         var types = ShapeInference.Infer(graph);
-        long? Size(Dim d) => d.Value ?? (d.Param is { } p && dimValues.TryGetValue(p, out var v) ? v : null);
+        long? Factor(string f) => long.TryParse(f, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : dimValues.TryGetValue(f, out var v) ? v : null;
+        long? Size(Dim d) => d.Value ?? (d.Param is { } p ? ShapeInference.ProductFactors(p).Aggregate((long?)1, (acc, f) => acc * Factor(f)) : null);
         long?[]? ShapeOf(string value) => types.TryGetValue(value, out var t) && t.Shape is { } s ? s.Select(Size).ToArray() : null;
 
         var costs = new List<MatMulCost>();

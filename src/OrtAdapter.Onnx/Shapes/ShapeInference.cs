@@ -237,7 +237,7 @@ public static class ShapeInference
         return result;
     }
 
-    /// <summary>Flatten to [Π dims before axis, Π dims from axis]; a product is known when its factors are, or is one symbolic dim.</summary>
+    /// <summary>Flatten to [Π dims before axis, Π dims from axis] (see <see cref="Product"/>).</summary>
     static IReadOnlyList<Dim>? FlattenShape(NodeProto n, TensorType? x)
     {
         if (x?.Shape is not { } s) return null;
@@ -245,17 +245,27 @@ public static class ShapeInference
         return [Product(s.Take(axis).ToList()), Product(s.Skip(axis).ToList())];
     }
 
+    /// <summary>
+    /// The product of dims: a number when all are known; else a symbolic dim named by its factors joined with '*'
+    /// ("batch_size*sequence_length", "384*batch"), equal to any other dim of the same factors; unknown when a
+    /// factor is unknown and unnamed. <see cref="ProductFactors"/> splits such a name back.
+    /// </summary>
     static Dim Product(IReadOnlyList<Dim> dims)
     {
         var symbolic = dims.Where(d => !d.IsKnown).ToList();
         var known = dims.Where(d => d.IsKnown).Aggregate(1L, (p, d) => p * d.Value!.Value);
-        return symbolic.Count switch
-        {
-            0 => Dim.Of(known),
-            1 when known == 1 && symbolic[0].Param is not null => symbolic[0],
-            _ => Dim.Unknown,
-        };
+        if (symbolic.Count == 0) return Dim.Of(known);
+        if (known == 0) return Dim.Of(0);
+        if (symbolic.Any(d => d.Param is null)) return Dim.Unknown;
+        if (symbolic.Count == 1 && known == 1) return symbolic[0];
+        var factors = symbolic.Select(d => d.Param!);
+        return Dim.Named(string.Join(ProductSeparator, known == 1 ? factors : factors.Prepend(known.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
+
+    const char ProductSeparator = '*';
+
+    /// <summary>The factors of a product dim's name (numbers and dim names); a plain name is its own single factor.</summary>
+    public static string[] ProductFactors(string param) => param.Split(ProductSeparator);
 
     /// <summary>Range(0, n, 1) has length n, symbolic or not (position ids); known bounds give ⌈(limit - start) / delta⌉.</summary>
     static Dim RangeLength(NodeProto n, ShapeValues shapeValues)

@@ -81,6 +81,22 @@ public sealed class BackwardCostTests
         Assert.IsTrue(files[0].AsSpan().SequenceEqual(files[1]), "two builds must give byte-identical files");
     }
 
+    /// <summary>A weight gradient of a Linear over [batch, seq, in] is Gemm(Flatten(x)ᵀ, Flatten(dy)): its M is batch·seq.</summary>
+    [TestMethod]
+    public void GemmOverFlattenedBatchAndSequenceIsCounted()
+    {
+        var f = new GraphFactory(17, elem: OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType.Float);
+        var x = f.Input("x", OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType.Float, "batch_size", "sequence_length", 384);
+        var dy = f.Input("dy", OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType.Float, "batch_size", "sequence_length", 24);
+        var flatX = f.B.Op(OpTypes.Flatten, [x], Attr.Int("axis", 2));
+        var flatDy = f.B.Op(OpTypes.Flatten, [dy], Attr.Int("axis", 2));
+        f.Graph.Proto.Output.Add(new ValueInfoProto { Name = f.B.Gemm(flatX, flatDy, transA: true) });
+
+        var report = MatMulFlops.Count(f.Model, BenchDims);
+        Assert.IsEmpty(report.Unresolved);
+        Assert.AreEqual(2L * 32 * 128 * 384 * 24, report.Forward);
+    }
+
     /// <summary>Loss = Σ of every float output (cost checks need a scalar, not particular gradients).</summary>
     static string AddSumLoss(OnnxGraph g)
     {

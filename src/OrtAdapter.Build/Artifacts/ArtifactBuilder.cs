@@ -135,7 +135,11 @@ public static class ArtifactBuilder
         });
         if (training && head.DropoutMask is { } headMask)
             dropoutSites = [.. dropoutSites, new DropoutSite(headMask, DeclaredDims(graph, headMask), (float)recipe.HeadDropout, head.Pooled)];
-        LossComposer.Apply(graph, new LossComposerOptions { Terms = recipe.LossTerms, Task = recipe.Task });
+        // Teacher logits and target embeddings are fed per batch from the data (declared only when a term needs them).
+        LossComposer.Apply(graph, new LossComposerOptions
+        {
+            Terms = recipe.LossTerms, Task = recipe.Task, TeacherLogits = LossNames.TeacherLogits, TargetEmbedding = LossNames.TargetEmbedding,
+        });
         trainable = [.. adapters.TrainableInitializers, .. head.Trainable];
         return graph;
     }

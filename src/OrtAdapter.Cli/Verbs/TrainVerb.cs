@@ -24,6 +24,8 @@ public static class TrainVerb
         var text = new Option<string>("--text-column") { DefaultValueFactory = _ => "text", Description = "Text column." };
         var pair = new Option<string?>("--pair-column") { Description = "Second text column for text pairs." };
         var label = new Option<string>("--label-column") { DefaultValueFactory = _ => "label", Description = "Label column." };
+        var teacher = new Option<string?>("--teacher-column") { Description = "Column of per-row teacher logits (list of C numbers) for a 'kd' loss term." };
+        var targetEmbedding = new Option<string?>("--target-embedding-column") { Description = "Column of per-row target embeddings (list of H numbers) for a 'cosine' loss term." };
         var table = new Option<string?>("--sqlite-table") { Description = "SQLite table to read." };
         var query = new Option<string?>("--sqlite-query") { Description = "SQLite query to read." };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Report and skip malformed rows instead of stopping." };
@@ -45,7 +47,7 @@ public static class TrainVerb
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
         {
-            artifacts, train, dev, test, text, pair, label, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, device, threads,
+            artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, device, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
         foreach (var o in recipe.All) command.Options.Add(o);
@@ -65,6 +67,7 @@ public static class TrainVerb
                 Data = new DatasetOptions
                 {
                     TextColumn = p.GetValue(text)!, TextPairColumn = p.GetValue(pair), LabelColumn = p.GetValue(label)!,
+                    TeacherLogitsColumn = p.GetValue(teacher), TargetEmbeddingColumn = p.GetValue(targetEmbedding),
                     SqliteTable = p.GetValue(table), SqliteQuery = p.GetValue(query), SkipBadRows = p.GetValue(skipBad),
                     Task = ArtifactManifest.Load(folder).TaskKind switch { "MultiLabel" => TaskKind.MultiLabel, "Regression" => TaskKind.Regression, _ => TaskKind.SingleLabel },
                 },

@@ -13,7 +13,7 @@ public sealed class BatchCollator
     readonly EncodedText[] encoded;
     readonly int padId;
 
-    BatchCollator(IReadOnlyList<Example> examples, EncodedText[] encoded, int padId, TaskKind task, int labelCount)
+    BatchCollator(IReadOnlyList<Example> examples, EncodedText[] encoded, int padId, TaskKind task, int labelCount, int teacherWidth, int embeddingWidth)
     {
         this.examples = examples;
         this.encoded = encoded;
@@ -21,6 +21,8 @@ public sealed class BatchCollator
         Task = task;
         LabelCount = labelCount;
         Lengths = Array.ConvertAll(encoded, e => e.Length);
+        TeacherWidth = teacherWidth;
+        EmbeddingWidth = embeddingWidth;
     }
 
     /// <summary>Tokenizes the examples and checks that each carries what <paramref name="task"/> needs.</summary>
@@ -29,7 +31,8 @@ public sealed class BatchCollator
     /// <param name="task">Single-label, multi-label or regression.</param>
     /// <param name="labelCount">Number of classes (C); ignored for regression.</param>
     /// <param name="maxLength">Truncation length, special tokens included (default 128).</param>
-    /// <exception cref="ArgumentException">An example lacks a target, or has a label id outside 0..C-1; the message names its origin.</exception>
+    /// <exception cref="ArgumentException">An example lacks a target, has a label id outside 0..C-1, or has teacher logits or a
+    /// target embedding of another length than the others (or none where others have one); the message names its origin.</exception>
     public static BatchCollator Create(IReadOnlyList<Example> examples, ITextTokenizer tokenizer, TaskKind task,
         int labelCount, int maxLength = 128)
     {
@@ -37,15 +40,23 @@ public sealed class BatchCollator
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (task != TaskKind.Regression) ArgumentOutOfRangeException.ThrowIfLessThan(labelCount, 1);
         foreach (var example in examples) Check(example, task, labelCount);
+        var teacherWidth = VectorWidth(examples, e => e.TeacherLogits, "teacher logits");
+        var embeddingWidth = VectorWidth(examples, e => e.TargetEmbedding, "target embedding");
         var encoded = new EncodedText[examples.Count];
         for (var i = 0; i < encoded.Length; i++) encoded[i] = tokenizer.Encode(examples[i].Text, examples[i].TextPair, maxLength);
-        return new(examples, encoded, tokenizer.SpecialIds.Pad, task, task == TaskKind.Regression ? 0 : labelCount);
+        return new(examples, encoded, tokenizer.SpecialIds.Pad, task, task == TaskKind.Regression ? 0 : labelCount, teacherWidth, embeddingWidth);
     }
 
     public TaskKind Task { get; }
 
     /// <summary>Number of classes; 0 for regression.</summary>
     public int LabelCount { get; }
+
+    /// <summary>Length of every example's teacher logits; 0 when the examples have none.</summary>
+    public int TeacherWidth { get; }
+
+    /// <summary>Length of every example's target embedding; 0 when the examples have none.</summary>
+    public int EmbeddingWidth { get; }
 
     /// <summary>Token length of each example after truncation, for <see cref="BatchPlan"/>.</summary>
     public IReadOnlyList<int> Lengths { get; }
@@ -75,12 +86,35 @@ public sealed class BatchCollator
             }
         }
         var inputs = new TokenizedBatch(ids, mask, types, rows, width);
-        return Task switch
+        var batch = Task switch
         {
             TaskKind.SingleLabel => new Batch(indices, inputs, [.. indices.Select(i => (long)examples[i].LabelId)], null),
             TaskKind.MultiLabel => new Batch(indices, inputs, null, MultiHot(indices)),
             _ => new Batch(indices, inputs, null, [.. indices.Select(i => examples[i].Target!.Value)]),
         };
+        return batch with
+        {
+            TeacherLogits = TeacherWidth > 0 ? Rows(indices, e => e.TeacherLogits!) : null,
+            TargetEmbeddings = EmbeddingWidth > 0 ? Rows(indices, e => e.TargetEmbedding!) : null,
+        };
+    }
+
+    float[] Rows(int[] indices, Func<Example, float[]> vector) => [.. indices.SelectMany(i => vector(examples[i]))];
+
+    /// <summary>The common length of a per-example vector, 0 when no example has one; all or none must, of one length.</summary>
+    static int VectorWidth(IReadOnlyList<Example> examples, Func<Example, float[]?> vector, string what)
+    {
+        if (examples.Count == 0) return 0;
+        var reference = examples[0];
+        var width = vector(reference)?.Length ?? 0;
+        string Has(int n) => n == 0 ? $"no {what}" : $"{what} of {n} values";
+        foreach (var e in examples)
+        {
+            var length = vector(e)?.Length ?? 0;
+            if (length != width)
+                throw new ArgumentException($"{e.Origin}: has {Has(length)}, but {reference.Origin} has {Has(width)}; give {what} for every row or none, all of one length.", nameof(examples));
+        }
+        return width;
     }
 
     /// <summary>The batches of one epoch of <paramref name="plan"/>, from <paramref name="fromBatch"/> on.</summary>

@@ -14,6 +14,18 @@ public sealed class DatasetOptions
     /// <summary>Column with the label(s) or regression target. Default "label".</summary>
     public string LabelColumn { get; init; } = "label";
 
+    /// <summary>
+    /// Column with each row's teacher logits for a distillation ("kd") loss term: a list of C numbers (a JSON array in
+    /// text formats). Null when the data has none. Default null.
+    /// </summary>
+    public string? TeacherLogitsColumn { get; init; }
+
+    /// <summary>
+    /// Column with each row's target embedding for a "cosine" loss term: a list of H numbers (the pooled width), a JSON
+    /// array in text formats. Null when the data has none. Default null.
+    /// </summary>
+    public string? TargetEmbeddingColumn { get; init; }
+
     /// <summary>How the label column is read. Default <see cref="TaskKind.SingleLabel"/>.</summary>
     public TaskKind Task { get; init; } = TaskKind.SingleLabel;
 

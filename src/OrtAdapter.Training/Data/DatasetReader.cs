@@ -72,7 +72,7 @@ public static class DatasetReader
                     continue;
                 }
                 int[] ids = labels is null ? [] : [.. p.Labels.Select(labels.IdOf).Order()];
-                examples[f].Add(new Example(p.Text, p.TextPair, ids, p.Target, origin + p.Row.Location));
+                examples[f].Add(new Example(p.Text, p.TextPair, ids, p.Target, origin + p.Row.Location, p.TeacherLogits, p.TargetEmbedding));
             }
         }
 

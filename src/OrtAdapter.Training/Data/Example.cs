@@ -5,7 +5,10 @@ namespace OrtAdapter.Training.Data;
 /// for multi-label) and no target; regression examples carry a target and no ids.
 /// </summary>
 /// <param name="Origin">Where the row came from, such as "train.jsonl:17", "reviews.db:rowid 5" or "data.parquet:row index 3".</param>
-public sealed record Example(string Text, string? TextPair, int[] LabelIds, float? Target, string Origin)
+/// <param name="TeacherLogits">The row's teacher logits (distillation), when the data has a teacher column.</param>
+/// <param name="TargetEmbedding">The row's target embedding (cosine loss), when the data has such a column.</param>
+public sealed record Example(string Text, string? TextPair, int[] LabelIds, float? Target, string Origin,
+    float[]? TeacherLogits = null, float[]? TargetEmbedding = null)
 {
     /// <summary>The single label id; throws for multi-label rows with other than one label and for regression.</summary>
     public int LabelId => LabelIds.Length == 1

@@ -1,4 +1,5 @@
 namespace OrtAdapter.Training.Data;
 
 /// <summary>A good row before label ids exist (they need every row's labels first).</summary>
-internal sealed record PendingExample(string Text, string? TextPair, string[] Labels, float? Target, RawRow Row);
+internal sealed record PendingExample(string Text, string? TextPair, string[] Labels, float? Target, RawRow Row,
+    float[]? TeacherLogits, float[]? TargetEmbedding);

@@ -6,9 +6,12 @@ namespace OrtAdapter.Training.Data;
 /// <summary>Turns source values into texts and label names or targets, or says why a row is bad.</summary>
 internal static class RowInterpreter
 {
-    /// <summary>The columns sources read, in the order <see cref="RawRow.Values"/> holds them.</summary>
+    /// <summary>
+    /// The columns sources read, in the order <see cref="RawRow.Values"/> holds them: text, label, then the optional
+    /// pair, teacher-logits and target-embedding columns that are set.
+    /// </summary>
     public static string[] Columns(DatasetOptions o) =>
-        o.TextPairColumn is null ? [o.TextColumn, o.LabelColumn] : [o.TextColumn, o.LabelColumn, o.TextPairColumn];
+        [o.TextColumn, o.LabelColumn, .. new[] { o.TextPairColumn, o.TeacherLogitsColumn, o.TargetEmbeddingColumn }.OfType<string>()];
 
     /// <summary>Null and <paramref name="example"/> set, or the reason the row is bad.</summary>
     public static string? Interpret(RawRow row, DatasetOptions o, out PendingExample? example)
@@ -19,8 +22,12 @@ internal static class RowInterpreter
 
         var error = ReadText(values[0], o.TextColumn, out var text);
         if (error is not null) return error;
+        int next = 2;
         string? pair = null;
-        if (o.TextPairColumn is not null && (error = ReadText(values[2], o.TextPairColumn, out pair)) is not null) return error;
+        if (o.TextPairColumn is not null && (error = ReadText(values[next++], o.TextPairColumn, out pair)) is not null) return error;
+        float[]? teacher = null, embedding = null;
+        if (o.TeacherLogitsColumn is not null && (error = ReadVector(values[next++], o.TeacherLogitsColumn, out teacher)) is not null) return error;
+        if (o.TargetEmbeddingColumn is not null && (error = ReadVector(values[next++], o.TargetEmbeddingColumn, out embedding)) is not null) return error;
 
         string[] labels = [];
         float? target = null;
@@ -31,7 +38,7 @@ internal static class RowInterpreter
             _ => ReadLabel(values[1], o.LabelColumn, out labels),
         };
         if (error is not null) return error;
-        example = new PendingExample(text!, pair, labels, target, row);
+        example = new PendingExample(text!, pair, labels, target, row, teacher, embedding);
         return null;
     }
 
@@ -128,6 +135,31 @@ internal static class RowInterpreter
         var f = (float)number.Value;
         if (!float.IsFinite(f)) return $"column '{column}' has {Shown(value)}, which is not a finite float";
         target = f;
+        return null;
+    }
+
+    /// <summary>A non-empty list of finite numbers: a list value, or a string holding a JSON array (CSV, TSV, SQLite text).</summary>
+    static string? ReadVector(object? value, string column, out float[]? vector)
+    {
+        vector = null;
+        if (Absent(value, column) is { } absent) return absent;
+        var items = value switch
+        {
+            IReadOnlyList<object?> list => list,
+            string s when s.TrimStart().StartsWith('[') => ParseJsonList(s),
+            _ => null,
+        };
+        if (items is null) return $"column '{column}' has {Shown(value)}, expected a list of numbers (a JSON array in text formats)";
+        if (items.Count == 0) return $"column '{column}' has an empty list";
+        var result = new float[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            double? number = items[i] switch { long l => l, double d => d, _ => null };
+            if (number is null) return $"column '{column}' has {CellValue.Describe(items[i])} at position {i}, expected a number";
+            result[i] = (float)number.Value;
+            if (!float.IsFinite(result[i])) return $"column '{column}' has {number.Value.ToString(CultureInfo.InvariantCulture)} at position {i}, which is not a finite float";
+        }
+        vector = result;
         return null;
     }
 

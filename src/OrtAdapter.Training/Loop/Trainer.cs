@@ -36,6 +36,8 @@ public static class Trainer
         var train = BatchCollator.Create(splits.Train, tokenizer, o.Data.Task, labelCount, o.MaxLength);
         var dev = splits.Dev.Count > 0 ? BatchCollator.Create(splits.Dev, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
         var test = splits.Test.Count > 0 ? BatchCollator.Create(splits.Test, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
+        foreach (var (split, collator) in new[] { ("train", train), ("dev", dev), ("test", test) })
+            if (collator is not null) CheckLossInputs(manifest, collator, split, o);
         var plan = new BatchPlan(train.Lengths, new BatchingOptions { BatchSize = o.BatchSize, MaxLength = o.MaxLength, BucketByLength = o.BucketByLength }, o.Seed);
         var accumulation = Math.Max(1, o.GradientAccumulation);
         // A step is one optimizer update over `accumulation` consecutive batches of the plan.
@@ -171,8 +173,31 @@ public static class Trainer
         if (manifest.EvalInputs.Any(i => i.Name == "token_type_ids")) feeds.Add("token_type_ids", batch.Inputs.TokenTypeIds, b, s);
         if (batch.LabelIds is { } ids) feeds.Add(LossNames.Labels, ids, b);
         else if (batch.Targets is { } t) feeds.Add(LossNames.Labels, t, b, t.Length / b);
+        if (batch.TeacherLogits is { } teacher) feeds.Add(LossNames.TeacherLogits, teacher, b, teacher.Length / b);
+        if (batch.TargetEmbeddings is { } target) feeds.Add(LossNames.TargetEmbedding, target, b, target.Length / b);
         for (int k = 0; k < weights.Count; k++) feeds.Scalar(LossNames.Weight(k + 1), (float)weights[k]);
         return feeds;
+    }
+
+    /// <summary>
+    /// A "kd" term needs teacher logits [batch, C] and a "cosine" term target embeddings [batch, H] from the data: fails
+    /// before training when a split lacks them or has another width than the artifacts' graph input.
+    /// </summary>
+    static void CheckLossInputs(ArtifactManifest manifest, BatchCollator data, string split, TrainOptions o)
+    {
+        void Check(string input, int width, string what, string? column, string option)
+        {
+            if (manifest.TrainingInputs.FirstOrDefault(i => i.Name == input) is not { } spec) return;
+            var expected = spec.Dims[^1];
+            if (width == 0)
+                throw new LossException(column is null
+                    ? $"The artifacts' loss '{manifest.Options.GetProperty("loss").GetString()}' needs {what} [batch, {expected}] from the data: name the column with {option}."
+                    : $"The {split} data has no {what} (column '{column}').");
+            if (width.ToString(System.Globalization.CultureInfo.InvariantCulture) != expected)
+                throw new LossException($"The {split} data's {what} (column '{column}') have {width} values per row; the artifacts' loss expects {expected}.");
+        }
+        Check(LossNames.TeacherLogits, data.TeacherWidth, "teacher logits", o.Data.TeacherLogitsColumn, "--teacher-column");
+        Check(LossNames.TargetEmbedding, data.EmbeddingWidth, "target embeddings", o.Data.TargetEmbeddingColumn, "--target-embedding-column");
     }
 
     /// <summary>Loss, both terms and the task metrics of one split, with the eval graph (no dropout).</summary>

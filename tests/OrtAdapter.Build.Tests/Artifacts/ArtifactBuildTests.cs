@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Tests.Checkpoints;
 using OrtAdapter.Onnx;
@@ -91,6 +92,19 @@ public sealed class ArtifactBuildTests
         foreach (var file in new[] { ArtifactBuilder.TrainingModel, ArtifactBuilder.EvalModel })
             Assert.IsTrue(File.ReadAllBytes(Path.Combine(temp["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(RepoPaths.Graphs("bert-mini-uncased", "default", file))),
                 $"graphs/bert-mini-uncased/default/{file} differs from a fresh build: rebuild it (ortadapter build)");
+    }
+
+    /// <summary>A "kd" term reads teacher logits fed per batch (from a data column), like the labels.</summary>
+    [TestMethod]
+    public void DistillationArtifactsTakeTeacherLogitsAsAnInput()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        var manifest = ArtifactBuilder.Build(model, new ArtifactRecipe { Loss = "0.5*ce+0.5*kd" }, temp["a"]);
+        var teacher = manifest.TrainingInputs.Single(i => i.Name == LossNames.TeacherLogits);
+        CollectionAssert.AreEqual(new[] { "batch_size", "2" }, teacher.Dims.ToArray());
+        Assert.AreEqual("float", teacher.ElementType);
+        Assert.IsFalse(manifest.TrainingInputs.Any(i => i.Name == LossNames.TargetEmbedding), "only what a term needs is declared");
     }
 
     [TestMethod]

@@ -44,17 +44,6 @@ public sealed class ArtifactErrorTests
     }
 
     [TestMethod]
-    public void DistillationWithoutTeacherLogitsIsRejected()
-    {
-        using var temp = new TempFolder();
-        var model = TinyEncoder.Write(temp["base"]);
-        var e = Assert.ThrowsExactly<LossException>(() => ArtifactBuilder.Build(model, new ArtifactRecipe { Loss = "0.5*ce+0.5*kd" }, temp["a"]));
-        StringAssert.Contains(e.Message, "'kd'");
-        StringAssert.Contains(e.Message, LossNames.TeacherLogits);
-        Assert.IsFalse(Directory.Exists(temp["a"]));
-    }
-
-    [TestMethod]
     public void LabelOutOfRangeIsNamed()
     {
         var e = Assert.ThrowsExactly<LossException>(() => LossInputs.Validate([0, 1, 2, 1], 2, firstRow: 10));

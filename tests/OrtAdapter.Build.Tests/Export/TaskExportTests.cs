@@ -29,4 +29,26 @@ public sealed class TaskExportTests
         Assert.AreEqual(outputs, System.Text.Json.JsonSerializer.Deserialize<string[]>(props[InferenceMetadata.Labels])!.Length);
         Assert.IsEmpty(LeanModel.TrainingLeftovers(OnnxGraph.Load(model)));
     }
+
+    /// <summary>Terms fed from the data (teacher logits, target embeddings) are graph inputs of the training and eval graphs only.</summary>
+    [TestMethod]
+    public void DataFedLossInputsStayOutOfTheLeanModel()
+    {
+        using var fixture = new ExportFixture(ArtifactRecipe.Default with { Loss = "0.4*ce+0.3*kd+0.3*cosine" });
+        foreach (var input in new[] { "teacher_logits", "target_embedding" })
+        {
+            Assert.IsTrue(fixture.Manifest.TrainingInputs.Any(i => i.Name == input), $"training graph takes {input}");
+            Assert.IsTrue(fixture.Manifest.EvalInputs.Any(i => i.Name == input), $"eval graph takes {input} (dev loss)");
+        }
+        CollectionAssert.AreEqual(new[] { "batch_size", "2" }, fixture.Manifest.TrainingInputs.Single(i => i.Name == "teacher_logits").Dims.ToArray());
+        CollectionAssert.AreEqual(new[] { "batch_size", "256" }, fixture.Manifest.TrainingInputs.Single(i => i.Name == "target_embedding").Dims.ToArray());
+        var checkpoint = Path.Combine(fixture.NewFolder("ckpt"), "checkpoint-best");
+        Checkpoint.Save(checkpoint, new CheckpointData { Tensors = fixture.RandomTensors(seed: 22, std: 0.1) });
+        var model = Path.Combine(fixture.NewFolder("out"), "model.onnx");
+        ModelExporter.Export(checkpoint, model, artifactsFolder: fixture.Artifacts);
+
+        var graph = OnnxGraph.Load(model);
+        CollectionAssert.AreEqual(new[] { "input_ids", "attention_mask", "token_type_ids" }, graph.Proto.Input.Select(i => i.Name).ToArray());
+        Assert.IsEmpty(LeanModel.TrainingLeftovers(graph));
+    }
 }

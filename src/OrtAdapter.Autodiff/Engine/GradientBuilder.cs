@@ -154,7 +154,7 @@ public static class GradientBuilder
     /// Fan-in as a chain of two-input Adds rather than one Sum: ONNX Runtime's CPU Sum kernel runs at about half the
     /// memory bandwidth of Add (4.9 ms vs 2 x 2.2 ms for two [32,128,1536] floats on 2 cores).
     /// </summary>
-    internal static string AddAll(OpBuilder b, IReadOnlyList<string> values)
+    static string AddAll(OpBuilder b, IReadOnlyList<string> values)
     {
         var sum = values[0];
         for (int i = 1; i < values.Count; i++) sum = b.Add(sum, values[i]);

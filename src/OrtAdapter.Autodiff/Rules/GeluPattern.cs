@@ -39,7 +39,7 @@ static class GeluPattern
     }
 
     /// <summary>The operand of a two-input node that is not the scalar constant <paramref name="constant"/>, or null.</summary>
-    internal static string? OtherOperand(OnnxGraph graph, NodeProto node, double constant)
+    static string? OtherOperand(OnnxGraph graph, NodeProto node, double constant)
     {
         if (node.Input.Count != 2) return null;
         if (ConstantValues.IsScalar(graph, node.Input[1], constant)) return node.Input[0];

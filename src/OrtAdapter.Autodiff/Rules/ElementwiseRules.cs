@@ -181,7 +181,7 @@ static class ElementwiseRules
     /// overrides, as a double; null when it is only known at run time.
     /// </summary>
     static double? ConstantScalar(GradContext c, int input) =>
-        c.Needs(input) ? null : ConstantValues.Scalar(c.B.Graph, c.I(input));
+        c.Needs(input) ? null : GraphConstants.ScalarValue(c.B.Graph, c.I(input));
 
     /// <summary><paramref name="value"/> cast to the element type of <paramref name="like"/> when the two differ.</summary>
     static string SameTypeAs(GradContext c, string value, string like) =>

@@ -42,14 +42,14 @@ static class GeluPattern
     static string? OtherOperand(OnnxGraph graph, NodeProto node, double constant)
     {
         if (node.Input.Count != 2) return null;
-        if (ConstantValues.IsScalar(graph, node.Input[1], constant)) return node.Input[0];
-        if (ConstantValues.IsScalar(graph, node.Input[0], constant)) return node.Input[1];
+        if (GraphConstants.IsScalar(graph, node.Input[1], constant)) return node.Input[0];
+        if (GraphConstants.IsScalar(graph, node.Input[0], constant)) return node.Input[1];
         return null;
     }
 
     static bool IsScaleBySqrt2(OnnxGraph graph, NodeProto node, string x) => node.OpType switch
     {
-        OpTypes.Div => node.Input.Count == 2 && node.Input[0] == x && ConstantValues.IsScalar(graph, node.Input[1], Math.Sqrt(2)),
+        OpTypes.Div => node.Input.Count == 2 && node.Input[0] == x && GraphConstants.IsScalar(graph, node.Input[1], Math.Sqrt(2)),
         OpTypes.Mul => OtherOperand(graph, node, 1 / Math.Sqrt(2)) == x,
         _ => false,
     };

@@ -55,8 +55,8 @@ static class LayerNormPattern
         var (d, sigma) = (div.Input[0], div.Input[1]);
         if (graph.Producer(sigma) is not { OpType: OpTypes.Sqrt } sqrt) return null;
         if (graph.Producer(sqrt.Input[0]) is not { OpType: OpTypes.Add } addEps) return null;
-        var variance = addEps.Input.FirstOrDefault(i => ConstantValues.Scalar(graph, i) is null);
-        if (variance is null || addEps.Input.Count != 2 || ConstantValues.Scalar(graph, addEps.Input.First(i => i != variance)) is not > 0) return null;
+        var variance = addEps.Input.FirstOrDefault(i => GraphConstants.ScalarValue(graph, i) is null);
+        if (variance is null || addEps.Input.Count != 2 || GraphConstants.ScalarValue(graph, addEps.Input.First(i => i != variance)) is not > 0) return null;
         if (graph.Producer(variance) is not { OpType: OpTypes.ReduceMean } meanSquare || MeanAxes(graph, types, meanSquare) is not { } axes) return null;
         if (graph.Producer(meanSquare.Input[0]) is not { } square || !IsSquareOf(graph, square, d)) return null;
         if (graph.Producer(d) is not { OpType: OpTypes.Sub, Input.Count: 2 } sub) return null;
@@ -68,7 +68,7 @@ static class LayerNormPattern
 
     static bool IsSquareOf(OnnxGraph graph, NodeProto node, string d) => node.OpType switch
     {
-        OpTypes.Pow => node.Input.Count == 2 && node.Input[0] == d && ConstantValues.IsScalar(graph, node.Input[1], 2),
+        OpTypes.Pow => node.Input.Count == 2 && node.Input[0] == d && GraphConstants.IsScalar(graph, node.Input[1], 2),
         OpTypes.Mul => node.Input.Count == 2 && node.Input[0] == d && node.Input[1] == d,
         _ => false,
     };

@@ -39,9 +39,9 @@ public static class LoraMergePass
         var node = g.Producer(update);
         if (node is { OpType: OpTypes.Mul } mul && g.Consumers(update).Count == 1)
         {
-            int c = Array.FindIndex(mul.Input.ToArray(), i => Scalar(g, i) is not null);
+            int c = Array.FindIndex(mul.Input.ToArray(), i => GraphConstants.ScalarValue(g, i) is not null);
             if (c < 0) return null;
-            scale = Scalar(g, mul.Input[c])!.Value;
+            scale = GraphConstants.ScalarValue(g, mul.Input[c])!.Value;
             update = mul.Input[1 - c];
             node = g.Producer(update);
         }
@@ -92,7 +92,4 @@ public static class LoraMergePass
         TensorProto.Types.DataType.Float16 => TensorData.FromHalfs(name, Array.ConvertAll(values, v => (Half)v), [.. like.Dims]),
         _ => TensorData.FromFloats(name, Array.ConvertAll(values, v => (float)v), [.. like.Dims]),
     };
-
-    static double? Scalar(OnnxGraph g, string name) =>
-        g.Initializer(name) is { } t && TensorData.ElementCount(t.Dims) == 1 && DataTypes.IsFloat(t.DataType) ? TensorData.ToDoublesConverting(t)[0] : null;
 }

@@ -44,7 +44,7 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
             if (LayerNormMatcher.Match(g, node.Input[0], out _) is not { } ln || !ReferenceEquals(ln.First, node)) continue;
             if (SquareProjections(ln.Output).Count == 3) return ln;
             throw Error($"embedding layer norm not found: the first layer norm {ln} should feed three MatMuls with constant square " +
-                $"weights (query, key, value); its output '{ln.Output}' is read by {GraphConstants.DescribeConsumers(g, ln.Output)}");
+                $"weights (query, key, value); its output '{ln.Output}' is read by {GraphDescriptions.DescribeConsumers(g, ln.Output)}");
         }
         throw Error("embedding layer norm not found: the graph has no LayerNormalization and no decomposed layer norm");
     }
@@ -55,7 +55,7 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
         var reach = qkv.Select(p => (Proj: p, Hit: TraceToMatMul(p.Output, HeadOps))).ToList();
         foreach (var (p, hit) in reach)
             if (hit is null)
-                throw Error($"{where}: projection {p} reaches no attention MatMul through Reshape/Transpose/scale; its output is read by {GraphConstants.DescribeConsumers(g, p.Output)}");
+                throw Error($"{where}: projection {p} reaches no attention MatMul through Reshape/Transpose/scale; its output is read by {GraphDescriptions.DescribeConsumers(g, p.Output)}");
         var left = reach.Where(r => r.Hit!.Value.Slot == 0).ToList();
         if (left.Count != 1)
             throw Error($"{where}: expected exactly one projection reaching Q·Kᵀ as the left operand (the query), found {left.Count}: " +
@@ -79,7 +79,7 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
         var probs = g.Producer(context.Input[0]);
         while (probs is { OpType: OpTypes.Identity or OpTypes.Cast }) probs = g.Producer(probs.Input[0]);
         if (probs is not { OpType: OpTypes.Softmax })
-            throw Error($"{where}: attention probabilities not found: the left operand of probs·V MatMul '{context.Name}' is produced by {(probs is null ? "no node" : GraphConstants.Describe(g, probs))}, not Softmax");
+            throw Error($"{where}: attention probabilities not found: the left operand of probs·V MatMul '{context.Name}' is produced by {(probs is null ? "no node" : GraphDescriptions.Describe(g, probs))}, not Softmax");
         var reached = Reach(scores.Output[0], ScoreOps, n => ReferenceEquals(n, probs));
         if (!reached)
             throw Error($"{where}: Softmax '{probs.Name}' is not reached from the scores MatMul '{scores.Name}' through scale and mask ops");
@@ -91,7 +91,7 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
         var ups = g.Consumers(x).Where(n => n.OpType == OpTypes.MatMul && n.Input[0] == x).Select(Linear)
             .Where(l => l is not null && l.InFeatures == hidden).ToList();
         if (ups.Count != 1)
-            throw Error($"{where}: FFN up-projection not found: expected one MatMul with a constant [{hidden}, F] weight reading attention output '{x}', its consumers are {GraphConstants.DescribeConsumers(g, x)}");
+            throw Error($"{where}: FFN up-projection not found: expected one MatMul with a constant [{hidden}, F] weight reading attention output '{x}', its consumers are {GraphDescriptions.DescribeConsumers(g, x)}");
         var up = ups[0]!;
         var ops = new SortedSet<string>(StringComparer.Ordinal);
         var ffn = MatchSublayer(where + " FFN", up.Output, ActivationOps, x, up.OutFeatures, hidden, ops);
@@ -108,11 +108,11 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
         var hit = TraceToMatMul(start, via, opsSeen, requireConstantWeight: true);
         if (hit is not { Slot: 0 } h || Linear(h.MatMul) is not { } proj || proj.InFeatures != rows || proj.OutFeatures != hidden)
             throw Error($"{where}: output projection (MatMul with a constant [{rows}, {hidden}] weight) not found after '{start}'; " +
-                $"{(hit is null ? $"'{start}' is read by {GraphConstants.DescribeConsumers(g, start)}" : $"reached '{hit.Value.MatMul.Name}' operand {hit.Value.Slot}")}");
+                $"{(hit is null ? $"'{start}' is read by {GraphDescriptions.DescribeConsumers(g, start)}" : $"reached '{hit.Value.MatMul.Name}' operand {hit.Value.Slot}")}");
         var consumers = g.Consumers(proj.Output);
         var add = consumers is [{ OpType: OpTypes.Add } only] && !g.IsGraphOutput(proj.Output) ? only : null;
         if (add is null)
-            throw Error($"{where}: residual Add after {proj} not found: {(consumers.Count == 1 ? "its consumer is" : "its consumers are")} {GraphConstants.DescribeConsumers(g, proj.Output)}");
+            throw Error($"{where}: residual Add after {proj} not found: {(consumers.Count == 1 ? "its consumer is" : "its consumers are")} {GraphDescriptions.DescribeConsumers(g, proj.Output)}");
         var slot = add.Input[0] == proj.Output ? 0 : 1;
         if (add.Input[1 - slot] != residual)
             throw Error($"{where}: residual Add '{add.Name}' after {proj} adds '{add.Input[1 - slot]}', not the sublayer input '{residual}'");

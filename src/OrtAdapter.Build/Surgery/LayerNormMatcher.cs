@@ -18,7 +18,7 @@ internal static class LayerNormMatcher
             return new LayerNormMatch(value, ln.Output[0], ln, Decomposed: false);
         if (consumers.FirstOrDefault(n => n.OpType == OpTypes.ReduceMean && n.Input[0] == value && OverOneAxis(g, n)) is not { } mean)
         {
-            failure = $"no LayerNormalization or ReduceMean reads '{value}'; its consumers are {GraphConstants.DescribeConsumers(g, value)}";
+            failure = $"no LayerNormalization or ReduceMean reads '{value}'; its consumers are {GraphDescriptions.DescribeConsumers(g, value)}";
             return null;
         }
         return MatchDecomposed(g, value, mean, out failure);
@@ -57,7 +57,7 @@ internal static class LayerNormMatcher
 
     static LayerNormMatch? Fail(OnnxGraph g, string value, string expected, out string failure)
     {
-        failure = $"decomposed layer norm: expected {expected} after '{value}', found {GraphConstants.DescribeConsumers(g, value)}";
+        failure = $"decomposed layer norm: expected {expected} after '{value}', found {GraphDescriptions.DescribeConsumers(g, value)}";
         return null;
     }
 }

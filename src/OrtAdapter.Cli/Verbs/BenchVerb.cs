@@ -11,20 +11,21 @@ public static class BenchVerb
         var encoder = new Option<string?>("--encoder") { Description = "Encoder .onnx (default: ../shared/models/bench-l6-h384, else an identical-shape synthetic one)." };
         var steps = new Option<int>("--steps") { Description = "Timed steps (median reported).", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOptions();
         var unfused = new Option<bool>("--unfused-optimizer") { Description = "Run AdamW as a separate graph." };
         var infer = new Option<bool>("--infer") { Description = "Also compare inference throughput: lean exported model (fp32, int8) vs the eval graph." };
         var profile = new Option<string?>("--profile") { Description = "Write ONNX Runtime profiler traces with this path prefix." };
         var command = new Command("bench", "Benchmark W1: train and eval samples/s, training-step GFLOP/s vs ONNX Runtime's MatMul, peak RSS.")
         {
-            encoder, steps, threads, device, unfused, profile, infer,
+            encoder, steps, threads, unfused, profile, infer,
         };
+        foreach (var o in device.All) command.Options.Add(o);
         command.SetAction(p =>
         {
             var options = new BenchOptions
             {
                 Encoder = p.GetValue(encoder), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
-                Device = p.GetValue(device)!, FuseOptimizer = !p.GetValue(unfused), ProfilePrefix = p.GetValue(profile),
+                Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), FuseOptimizer = !p.GetValue(unfused), ProfilePrefix = p.GetValue(profile),
             };
             Console.WriteLine(BenchmarkW1.Run(options, Console.Error.WriteLine));
             if (p.GetValue(infer)) Console.WriteLine(InferenceBench.Run(options, Console.Error.WriteLine));

@@ -20,18 +20,19 @@ public static class PredictVerb
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Texts per model run." };
         var maxLength = new Option<int?>("--max-length") { Description = "Truncation length (default: the model's, else 128)." };
         var threshold = new Option<float>("--threshold") { DefaultValueFactory = _ => 0.5f, Description = "Multi-label models: predict every label with at least this probability (written as \"labels\")." };
-        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or cuda:N." };
+        var device = new DeviceOptions();
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
         var command = new Command("predict", "Classify texts (lines or JSONL, from a file or stdin) with an exported model; writes JSONL to stdout.")
         {
-            model, input, jsonl, textField, pairField, batch, maxLength, threshold, device, threads,
+            model, input, jsonl, textField, pairField, batch, maxLength, threshold, threads,
         };
+        foreach (var o in device.All) command.Options.Add(o);
         command.SetAction(p =>
         {
             string inputPath = p.GetValue(input)!;
             using var classifier = TextClassifier.Load(p.GetRequiredValue(model), new ClassifierOptions
             {
-                Device = p.GetValue(device)!, Threads = p.GetValue(threads), BatchSize = p.GetValue(batch), MaxLength = p.GetValue(maxLength),
+                Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), Threads = p.GetValue(threads), BatchSize = p.GetValue(batch), MaxLength = p.GetValue(maxLength),
                 MultiLabelThreshold = p.GetValue(threshold),
             });
             // UTF-8 (a BOM is honoured) in and out, whatever the console's encoding.

@@ -37,7 +37,7 @@ public static class TrainVerb
         var bucket = new Option<bool>("--bucket-by-length") { Description = "Group rows of similar length into batches (less padding; batch order still shuffled)." };
         var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of data order and dropout." };
-        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, cuda or cuda:N." };
+        var device = new DeviceOptions();
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
         var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 0, Description = "Evaluate every N steps (0 = each epoch)." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "Checkpoint every N steps (0 = at each evaluation)." };
@@ -47,10 +47,10 @@ public static class TrainVerb
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
         {
-            artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, device, threads,
+            artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
-        foreach (var o in recipe.All) command.Options.Add(o);
+        foreach (var o in recipe.All.Concat(device.All)) command.Options.Add(o);
         command.SetAction(p =>
         {
             using var progress = ProgressReporter.Create();
@@ -73,7 +73,7 @@ public static class TrainVerb
                 },
                 RunDirectory = runDir,
                 Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket), GradientAccumulation = p.GetValue(accumulate),
-                Seed = p.GetValue(seed), Device = p.GetValue(device)!, Threads = p.GetValue(threads),
+                Seed = p.GetValue(seed), Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), Threads = p.GetValue(threads),
                 EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
                 LossWeights = p.GetValue(weights)?.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList(),
                 Resume = p.GetValue(resume),

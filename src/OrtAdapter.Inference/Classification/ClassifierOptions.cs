@@ -6,6 +6,9 @@ public sealed class ClassifierOptions
     /// <summary>Where the session runs: "cpu", "cuda" or "cuda:N". Default "cpu".</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>On CUDA, let MatMul use TF32 tensor cores (faster, ~1e-3 relative error); off: strict float32.</summary>
+    public bool CudaTf32 { get; init; }
+
     /// <summary>Intra-op threads; 0 lets ONNX Runtime use every core. Default 0.</summary>
     public int Threads { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Inference.Tokenization;
 
 namespace OrtAdapter.Inference.Classification;
@@ -92,7 +93,7 @@ public sealed class TextClassifier : IDisposable
         if (!(options.MultiLabelThreshold is > 0f and < 1f))
             throw new ArgumentOutOfRangeException(nameof(options) + "." + nameof(options.MultiLabelThreshold), options.MultiLabelThreshold, "A probability strictly between 0 and 1.");
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model '{modelPath}' does not exist.", modelPath);
-        var device = InferenceDevice.Parse(options.Device);
+        var device = ExecutionDevice.Parse(options.Device, options.CudaTf32);
 
         InferenceSession session;
         using (var sessionOptions = device.CreateSessionOptions(options.Threads))

@@ -19,6 +19,9 @@ public sealed class BenchOptions
     public int WarmupSteps { get; init; } = 2;
     public int TimedSteps { get; init; } = 5;
     public string Device { get; init; } = "cpu";
+
+    /// <summary>On CUDA, let MatMul use TF32 (off: strict float32).</summary>
+    public bool CudaTf32 { get; init; }
     public int Threads { get; init; }
     public bool FuseOptimizer { get; init; } = true;
 

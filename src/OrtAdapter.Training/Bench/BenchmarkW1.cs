@@ -5,6 +5,7 @@ using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Encoders;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 using OrtAdapter.Training.Runtime;
 
@@ -21,7 +22,8 @@ public static class BenchmarkW1
     public static BenchResult Run(BenchOptions o, Action<string> log)
     {
         // Measured first: the training sessions' spinning worker threads would otherwise compete with it.
-        var matmul = MatMulProbe.GflopPerSecond(threads: o.Threads);
+        var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
+        var matmul = MatMulProbe.GflopPerSecond(device, threads: o.Threads);
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
         var recipe = ArtifactRecipe.Default with { ReductionFactor = o.ReductionFactor, Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
@@ -29,8 +31,8 @@ public static class BenchmarkW1
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         log($"encoder {encoder}; artifacts {folder}");
 
-        using var sessions = AdapterSessions.Open(folder, ExecutionDevice.Parse(o.Device), o.Threads, state, o.ProfilePrefix);
-        using var feeds = new FeedBuilder(manifest);
+        using var sessions = AdapterSessions.Open(folder, device, o.Threads, state, o.ProfilePrefix);
+        using var feeds = sessions.NewFeeds();
         int b = o.BatchSize, s = o.SequenceLength;
         var rng = new Random(0);
         var ids = Enumerable.Range(0, b * s).Select(_ => (long)rng.Next(5, 8010)).ToArray();
@@ -47,9 +49,11 @@ public static class BenchmarkW1
         }
 
         string[] scalars = [LossNames.Loss, AdamWNames.GradNorm];
+        long hostBytes = 0, batchBytes = 0;
         var trainTimes = Time(o, step =>
         {
-            Batch(feeds).Scalar(AdamWNames.LearningRate, 1e-3f).Scalar(AdamWNames.Step, step + 1).DropoutMasks(b, s, 0, step);
+            batchBytes = Batch(feeds).HostBytes;
+            hostBytes = feeds.Scalar(AdamWNames.LearningRate, 1e-3f).Scalar(AdamWNames.Step, step + 1).DropoutMasks(b, s, 0, step).HostBytes;
             sessions.TrainStep(feeds.Feeds, scalars);
         });
         var evalTimes = Time(o, _ => sessions.Evaluate(Batch(feeds).Feeds, ["logits"]));
@@ -63,7 +67,8 @@ public static class BenchmarkW1
         var total = (flops.Forward + flops.Gradient) / 1e9;
         return new BenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(encoder))) ?? encoder, b, s,
             trainStep, b / trainStep, evalStep, b / evalStep, total, total / trainStep, flops.Forward / 1e9, flops.Gradient / 1e9,
-            matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused);
+            matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused, device.ToString() + (device.IsCuda ? $" (TF32 {(device.AllowTf32 ? "on" : "off")})" : ""),
+            hostBytes, batchBytes);
     }
 
     static List<double> Time(BenchOptions o, Action<long> step)

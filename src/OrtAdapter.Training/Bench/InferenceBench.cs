@@ -5,6 +5,7 @@ using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Encoders;
 using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Losses;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Training.Runtime;
 
 namespace OrtAdapter.Training.Bench;
@@ -36,8 +37,8 @@ public static class InferenceBench
 
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         double evalRate;
-        using (var sessions = AdapterSessions.Open(folder, ExecutionDevice.Parse(o.Device), o.Threads, state))
-        using (var feeds = new FeedBuilder(manifest))
+        using (var sessions = AdapterSessions.Open(folder, ExecutionDevice.Parse(o.Device, o.CudaTf32), o.Threads, state))
+        using (var feeds = sessions.NewFeeds())
         {
             feeds.Add("input_ids", ids, b, s).Add("attention_mask", ones, b, s).Add("token_type_ids", zeros, b, s)
                 .Add(LossNames.Labels, new long[b], b).Scalar(LossNames.Weight(1), 1f).Scalar(LossNames.Weight(2), 0f);
@@ -52,7 +53,7 @@ public static class InferenceBench
 
     static double TimeLean(BenchOptions o, string model, long[] ids, long[] mask, long[] types)
     {
-        using var options = ExecutionDevice.Parse(o.Device).CreateSessionOptions(o.Threads);
+        using var options = ExecutionDevice.Parse(o.Device, o.CudaTf32).CreateSessionOptions(o.Threads);
         using var session = new InferenceSession(model, options);
         int b = o.BatchSize, s = o.SequenceLength;
         using var i = OrtValue.CreateTensorValueFromMemory(ids, [b, s]);

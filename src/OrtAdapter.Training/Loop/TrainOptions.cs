@@ -31,6 +31,9 @@ public sealed class TrainOptions
     /// <summary>cpu, cuda or cuda:N.</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>On CUDA, let MatMul use TF32 tensor cores (faster, ~1e-3 relative error); off: strict float32 like the CPU.</summary>
+    public bool CudaTf32 { get; init; }
+
     /// <summary>Intra-op threads; 0 lets ONNX Runtime use every core.</summary>
     public int Threads { get; init; }
 

@@ -4,6 +4,7 @@ using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Inference.Tokenization;
 using OrtAdapter.Training.Batching;
 using OrtAdapter.Training.Data;
@@ -65,9 +66,9 @@ public static class Trainer
         var metricsPath = Path.Combine(o.RunDirectory, MetricsFile);
         if (resume && File.Exists(metricsPath)) MetricsLog.TruncateAfter(metricsPath, step);
         using var log = MetricsLog.Open(metricsPath, append: resume);
-        var device = ExecutionDevice.Parse(o.Device);
+        var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
         using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors));
-        using var feeds = new FeedBuilder(manifest);
+        using var feeds = sessions.NewFeeds();
         progress.Log($"{(resume ? $"resumed at step {step}" : "training")} on {device}: {splits.Train.Count} train / {splits.Dev.Count} dev / {splits.Test.Count} test examples, " +
             $"{totalSteps} steps, {manifest.TrainableParameterCount:N0} trainable parameters, frozen weights {sessions.FrozenBytes / 1e6:F1} MB shared");
 
@@ -205,7 +206,7 @@ public static class Trainer
         ArtifactManifest manifest, int batchSize, out IMetricAccumulator metrics)
     {
         metrics = MetricAccumulator.For(data.Task, data.LabelCount);
-        using var feeds = new FeedBuilder(manifest);
+        using var feeds = sessions.NewFeeds();
         var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
         var sums = new double[1 + terms.Length];
         for (int start = 0; start < data.Count; start += batchSize)

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Training.Runtime;
@@ -20,12 +21,13 @@ public sealed class AdapterSessions : IDisposable
     readonly UnfusedOptimizer? _optimizer;
     readonly RunOptions _run = new();
     readonly OrtMemoryInfo _deviceMemory;
+    readonly DeviceDropoutMasks? _deviceMasks;
 
     AdapterSessions(string folder, ArtifactManifest manifest, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix)
     {
         Manifest = manifest;
         Device = device;
-        _deviceMemory = device.MemoryInfo;
+        _deviceMemory = device.CreateMemoryInfo();
         var trainModel = ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false);
         _frozen = FrozenWeights.Open(folder, trainModel, manifest.FrozenWeights);
         _trainOptions = device.CreateSessionOptions(threads);
@@ -47,7 +49,9 @@ public sealed class AdapterSessions : IDisposable
         _trainInputs = _train.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         _evalInputs = _eval.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList();
-        Parameters = new ParameterStore(device, trainable, state, _train);
+        Parameters = new ParameterStore(device, trainable, state);
+        // On a GPU the masks are made there: a step then sends only the batch and a few scalars.
+        if (device.IsCuda && manifest.DropoutMasks.Count > 0) _deviceMasks = new DeviceDropoutMasks(manifest.DropoutMasks, device);
         if (manifest.OptimizerModel is { } optimizerFile)
             _optimizer = new UnfusedOptimizer(Path.Combine(folder, optimizerFile), device, threads, Parameters, _train.OutputMetadata.Keys);
     }
@@ -63,6 +67,9 @@ public sealed class AdapterSessions : IDisposable
     public ExecutionDevice Device { get; }
     public ParameterStore Parameters { get; }
     public long FrozenBytes => _frozen.Bytes;
+
+    /// <summary>A feed builder for these sessions (dropout masks made on this device).</summary>
+    public FeedBuilder NewFeeds() => new(Manifest, _deviceMasks);
 
     /// <summary>
     /// One training step (forward, loss, backward, AdamW): binds the batch feeds and the parameters, runs, swaps
@@ -93,7 +100,7 @@ public sealed class AdapterSessions : IDisposable
     {
         var optimizer = _optimizer ?? throw new InvalidOperationException(
             "Gradient accumulation needs artifacts with a separate optimizer graph: build them with --unfused-optimizer.");
-        using var outputs = RunTraining(feeds, scalarOutputs, updateInPlace: false);
+        using var outputs = RunTraining(feeds, scalarOutputs, updateInPlace: false, gradientsTo: OrtMemoryInfo.DefaultInstance);
         optimizer.Accumulate(outputs.Skip(scalarOutputs.Count).ToList());
         return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
     }
@@ -103,7 +110,8 @@ public sealed class AdapterSessions : IDisposable
     /// optimizer) or the parameters and device-resident gradient outputs, and runs the training graph. Outputs come
     /// back in binding order: the scalars first.
     /// </summary>
-    IDisposableReadOnlyCollection<OrtValue> RunTraining(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalars, bool updateInPlace)
+    IDisposableReadOnlyCollection<OrtValue> RunTraining(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalars, bool updateInPlace,
+        OrtMemoryInfo? gradientsTo = null)
     {
         _trainBinding.ClearBoundInputs();
         _trainBinding.ClearBoundOutputs();
@@ -113,7 +121,7 @@ public sealed class AdapterSessions : IDisposable
         else
         {
             Parameters.BindParameters(_trainBinding, _trainInputs);
-            _optimizer!.BindGradientOutputs(_trainBinding, _deviceMemory);
+            _optimizer!.BindGradientOutputs(_trainBinding, gradientsTo ?? _deviceMemory);
         }
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);
@@ -150,6 +158,7 @@ public sealed class AdapterSessions : IDisposable
     public void Dispose()
     {
         Parameters.Dispose();
+        _deviceMasks?.Dispose();
         _trainBinding.Dispose();
         _evalBinding.Dispose();
         _optimizer?.Dispose();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace OrtAdapter.Training.Runtime;
@@ -5,61 +6,95 @@ namespace OrtAdapter.Training.Runtime;
 /// <summary>
 /// Dropout masks as a pure function of (seed, step, site, element index): a resumed run draws exactly the masks
 /// an uninterrupted one would, on any device and with any number of threads. A SplitMix64 hash of (seed, step,
-/// site) gives a 64-bit key; element i is kept when a 32-bit hash of (i, key) — two rounds of the lowbias32
-/// integer mixer — reaches rate·2³². The hash is computed eight lanes at a time (a W1 step needs 58 M mask
-/// elements: 8x faster than one SplitMix64 per four elements), and the scalar tail uses the same function. A mask
-/// element is 0 (dropped) or 1/(1-rate) (kept), so the graph applies dropout with a single Mul.
+/// site) gives two 32-bit keys; element i is kept when <see cref="Hash"/>(i) reaches rate·2³². The hash is a 32-bit
+/// counter-based generator after Widynski's "Squares": four rounds of x = rotate16(x·x + w) over a Weyl sequence w of
+/// the index. Squaring is what mixes: multiply/add/shift hashes without XOR stay close to linear and correlate
+/// neighbouring elements. It uses only 32-bit wrapping multiply, add and shifts, so that
+/// <see cref="DropoutMaskGraph"/> computes the same bits with standard ONNX ops (Mul, Add, and Div by 2¹⁶ for the
+/// shift) on any execution provider: the CUDA provider has those and no bitwise ops. Here it runs eight lanes at a
+/// time (a W1 step needs 58 M mask elements), the scalar tail with the same function. A mask element is 0 (dropped)
+/// or 1/(1-rate) (kept), so the graph applies dropout with a single Mul.
 /// </summary>
 public static class DropoutMaskGenerator
 {
-    const int Chunk = 1 << 20;
+    // Shared with DropoutMaskGraph: the Weyl step (odd, so distinct indices give distinct w) and the rounds.
+    internal const uint WeylStep = 0x9E3779B1u;
+    internal const int Rounds = 4;
 
     /// <summary>Fills the first <paramref name="length"/> elements of <paramref name="mask"/>: 1/(1-rate) where kept (probability 1 - rate), else 0.</summary>
     public static void Fill(float[] mask, int length, float rate, ulong seed, long step, int site)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rate, 1f);
+        CheckRate(rate);
         if (rate <= 0f) { mask.AsSpan(0, length).Fill(1f); return; }
-        var scale = (float)(1.0 / (1.0 - rate));
-        var threshold = (uint)Math.Min(uint.MaxValue, Math.Round(rate * 4294967296.0));
-        var key = Mix(seed ^ Mix((ulong)step * 0x9E3779B97F4A7C15UL ^ (ulong)(site + 1) * 0xD1B54A32D192ED03UL));
-        var (k0, k1) = ((uint)key, (uint)(key >> 32));
-        var chunks = (length + Chunk - 1) / Chunk;
-        if (chunks <= 1) FillRange(mask, 0, length, k0, k1, threshold, scale);
-        else Parallel.For(0, chunks, c => FillRange(mask, c * Chunk, Math.Min(length, (c + 1) * Chunk), k0, k1, threshold, scale));
+        var (k0, k1) = Keys(seed, step, site);
+        var (threshold, scale) = (Threshold(rate), Scale(rate));
+        // One thread: sixteen lanes write faster than memory takes them (a W1 step's 233 MB of masks in ~14 ms on
+        // one core), so a parallel fill only added thread-pool latency.
+        FillRange(mask, 0, length, k0, k1, threshold, scale);
     }
+
+    /// <summary>The 32-bit value that decides element <paramref name="index"/>: kept when it is at least <see cref="Threshold"/>.</summary>
+    public static uint Hash(uint index, uint k0, uint k1)
+    {
+        uint y = (index + k0) * WeylStep, z = y + k1, x = y;
+        for (int r = 0; r < Rounds; r++) x = Rotate16(x * x + (r % 2 == 0 ? y : z));
+        return x;
+    }
+
+    /// <summary>The two 32-bit keys of one (seed, step, site).</summary>
+    public static (uint K0, uint K1) Keys(ulong seed, long step, int site)
+    {
+        var key = Mix(seed ^ Mix((ulong)step * 0x9E3779B97F4A7C15UL ^ (ulong)(site + 1) * 0xD1B54A32D192ED03UL));
+        return ((uint)key, (uint)(key >> 32));
+    }
+
+    /// <summary>rate·2³², rounded: the hash values below it are dropped.</summary>
+    public static uint Threshold(float rate) => (uint)Math.Min(uint.MaxValue, Math.Round(rate * 4294967296.0));
+
+    /// <summary>The value of a kept element, 1/(1-rate).</summary>
+    public static float Scale(float rate) => (float)(1.0 / (1.0 - rate));
+
+    internal static void CheckRate(float rate) => ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rate, 1f);
 
     static void FillRange(float[] mask, int start, int end, uint k0, uint k1, uint threshold, float scale)
     {
+        var bits = MemoryMarshal.Cast<float, uint>(mask.AsSpan());
+        var kept = BitConverter.SingleToUInt32Bits(scale);
         int i = start;
+        // Sixteen lanes where the CPU has them (twice the rate of eight), then eight, then the scalar tail.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var (lanes, limit, keep) = (Vector512<uint>.Indices, Vector512.Create(threshold), Vector512.Create(kept));
+            for (; i + 16 <= end; i += 16)
+                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Hash(Vector512.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
+        }
         if (Vector256.IsHardwareAccelerated)
         {
-            var lanes = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
-            var (key0, key1, limit) = (Vector256.Create(k0), Vector256.Create(k1), Vector256.Create(threshold));
-            var kept = Vector256.Create(scale);
+            var (lanes, limit, keep) = (Vector256<uint>.Indices, Vector256.Create(threshold), Vector256.Create(kept));
             for (; i + 8 <= end; i += 8)
-            {
-                var index = Vector256.Create((uint)i) + lanes;
-                var keep = Vector256.GreaterThanOrEqual(LowBias(LowBias(index ^ key0) + key1), limit);
-                Vector256.ConditionalSelect(keep.AsSingle(), kept, Vector256<float>.Zero).StoreUnsafe(ref mask[i]);
-            }
+                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Hash(Vector256.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
         }
-        for (; i < end; i++) mask[i] = LowBias(LowBias((uint)i ^ k0) + k1) >= threshold ? scale : 0f;
+        for (; i < end; i++) bits[i] = Hash((uint)i, k0, k1) >= threshold ? kept : 0u;
     }
 
-    // lowbias32 (Chris Wellons' integer hash search): a full-avalanche 32-bit mixer with two multiplies.
-    static uint LowBias(uint x)
+    // Hash, lane by lane.
+    static Vector512<uint> Hash(Vector512<uint> index, uint k0, uint k1)
     {
-        x ^= x >> 16; x *= 0x7FEB352DU;
-        x ^= x >> 15; x *= 0x846CA68BU;
-        return x ^ (x >> 16);
+        var y = (index + Vector512.Create(k0)) * WeylStep;
+        var (z, x) = (y + Vector512.Create(k1), y);
+        for (int r = 0; r < Rounds; r++) x = Vector512.ShiftRightLogical(x = x * x + (r % 2 == 0 ? y : z), 16) | Vector512.ShiftLeft(x, 16);
+        return x;
     }
 
-    static Vector256<uint> LowBias(Vector256<uint> x)
+    static Vector256<uint> Hash(Vector256<uint> index, uint k0, uint k1)
     {
-        x ^= Vector256.ShiftRightLogical(x, 16); x *= 0x7FEB352DU;
-        x ^= Vector256.ShiftRightLogical(x, 15); x *= 0x846CA68BU;
-        return x ^ Vector256.ShiftRightLogical(x, 16);
+        var y = (index + Vector256.Create(k0)) * WeylStep;
+        var (z, x) = (y + Vector256.Create(k1), y);
+        for (int r = 0; r < Rounds; r++) x = Vector256.ShiftRightLogical(x = x * x + (r % 2 == 0 ? y : z), 16) | Vector256.ShiftLeft(x, 16);
+        return x;
     }
+
+    static uint Rotate16(uint x) => (x >> 16) | (x << 16);
 
     static ulong Mix(ulong z)
     {

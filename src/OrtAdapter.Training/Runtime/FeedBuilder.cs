@@ -4,19 +4,23 @@ using OrtAdapter.Build.Artifacts;
 namespace OrtAdapter.Training.Runtime;
 
 /// <summary>
-/// Host tensors for one step: the tokenized batch, labels, loss weights, learning rate, step and dropout masks.
-/// Mask buffers are reused across steps of the same shape, so a step allocates no large arrays.
+/// The tensors of one step: the tokenized batch, labels, loss weights, learning rate and step from host memory, and
+/// the dropout masks, made on the host (CPU: buffers reused across steps, so a step allocates no large arrays) or on
+/// the device by <see cref="DeviceDropoutMasks"/> (CUDA: only their keys and shapes cross to the device).
 /// </summary>
 public sealed class FeedBuilder : IDisposable
 {
     readonly List<OrtValue> _owned = [];
     readonly Dictionary<string, float[]> _maskBuffers = new(StringComparer.Ordinal);
     readonly IReadOnlyList<DropoutMaskSpec> _masks;
+    readonly DeviceDropoutMasks? _deviceMasks;
     readonly string[] _batchDimNames;
 
-    public FeedBuilder(ArtifactManifest manifest)
+    /// <summary>Feeds for the artifacts of <paramref name="manifest"/>; masks from <paramref name="deviceMasks"/> when given, else made here.</summary>
+    public FeedBuilder(ArtifactManifest manifest, DeviceDropoutMasks? deviceMasks = null)
     {
         _masks = manifest.DropoutMasks;
+        _deviceMasks = deviceMasks;
         var ids = manifest.EvalInputs.FirstOrDefault(i => i.Name == "input_ids")
             ?? throw new InvalidOperationException("The artifacts' eval graph has no 'input_ids' input.");
         _batchDimNames = [.. ids.Dims];
@@ -24,12 +28,16 @@ public sealed class FeedBuilder : IDisposable
 
     public List<(string Name, OrtValue Value)> Feeds { get; } = [];
 
+    /// <summary>Bytes of this step's feeds that live in host memory: what a device has to receive for the step.</summary>
+    public long HostBytes { get; private set; }
+
     /// <summary>Forgets the previous step's feeds (and frees their native wrappers).</summary>
     public FeedBuilder Reset()
     {
         foreach (var v in _owned) v.Dispose();
         _owned.Clear();
         Feeds.Clear();
+        HostBytes = 0;
         return this;
     }
 
@@ -38,6 +46,7 @@ public sealed class FeedBuilder : IDisposable
         var value = OrtValue.CreateTensorValueFromMemory(data, shape);
         _owned.Add(value);
         Feeds.Add((name, value));
+        HostBytes += value.GetTensorSizeInBytes();
         return this;
     }
 
@@ -47,11 +56,21 @@ public sealed class FeedBuilder : IDisposable
     public FeedBuilder DropoutMasks(int batch, int sequence, ulong seed, long step)
     {
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal) { [_batchDimNames[0]] = batch, [_batchDimNames[1]] = sequence };
+        var shapes = _masks.Select(spec => spec.Dims.Select(d => long.TryParse(d, out var v) ? v : sizes.TryGetValue(d, out var s) ? s
+            : throw new InvalidOperationException($"Dropout mask '{spec.Input}' has dim '{d}', which is neither a number nor {string.Join("/", sizes.Keys)}.")).ToArray()).ToList();
+        if (_deviceMasks is not null)
+        {
+            foreach (var (name, value) in _deviceMasks.Make(shapes, seed, step))
+            {
+                _owned.Add(value);
+                Feeds.Add((name, value));
+            }
+            HostBytes += _deviceMasks.LastHostBytes;
+            return this;
+        }
         for (int site = 0; site < _masks.Count; site++)
         {
-            var spec = _masks[site];
-            var shape = spec.Dims.Select(d => long.TryParse(d, out var v) ? v : sizes.TryGetValue(d, out var s) ? s
-                : throw new InvalidOperationException($"Dropout mask '{spec.Input}' has dim '{d}', which is neither a number nor {string.Join("/", sizes.Keys)}.")).ToArray();
+            var (spec, shape) = (_masks[site], shapes[site]);
             var count = checked((int)shape.Aggregate(1L, (p, d) => p * d));
             // One buffer per site, grown to the largest batch seen; a batch uses its prefix.
             if (!_maskBuffers.TryGetValue(spec.Input, out var mask) || mask.Length < count) _maskBuffers[spec.Input] = mask = new float[count];
@@ -59,6 +78,7 @@ public sealed class FeedBuilder : IDisposable
             var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, count), shape);
             _owned.Add(value);
             Feeds.Add((spec.Input, value));
+            HostBytes += value.GetTensorSizeInBytes();
         }
         return this;
     }

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference.Runtime;
 
 namespace OrtAdapter.Training.Runtime;
 
@@ -14,7 +15,7 @@ public sealed class ParameterStore : IDisposable
     const string ExpAvg = AdamWNames.ExpAvgSuffix, ExpAvgSq = AdamWNames.ExpAvgSqSuffix, Updated = AdamWNames.UpdatedSuffix;
 
     readonly List<Slot> _slots = [];
-    OrtAllocator? _cudaAllocator;
+    readonly DeviceTransfer? _transfer;
 
     sealed class Slot(string name, long[] shape, OrtValue a, OrtValue b, float[]? hostA, float[]? hostB)
     {
@@ -37,8 +38,9 @@ public sealed class ParameterStore : IDisposable
     /// (zeros when <paramref name="state"/> lacks them).
     /// </summary>
     public ParameterStore(ExecutionDevice device, IReadOnlyList<(string Name, long[] Shape)> trainable,
-        IReadOnlyDictionary<string, float[]> state, InferenceSession? deviceSession = null)
+        IReadOnlyDictionary<string, float[]> state)
     {
+        if (device.IsCuda) _transfer = new DeviceTransfer(device);
         foreach (var (name, shape) in trainable)
             foreach (var suffix in new[] { "", ExpAvg, ExpAvgSq })
             {
@@ -47,7 +49,7 @@ public sealed class ParameterStore : IDisposable
                 var initial = state.TryGetValue(key, out var v) ? v : suffix.Length > 0 ? new float[count] : null;
                 if (initial is null) throw new InvalidOperationException($"No initial value for trainable tensor '{name}'.");
                 if (initial.Length != count) throw new InvalidOperationException($"'{key}' has {initial.Length} values, shape [{string.Join(",", shape)}] needs {count}.");
-                _slots.Add(device.IsCuda ? CudaSlot(key, shape, initial, _cudaAllocator ??= CudaAllocator(deviceSession!, device.DeviceId)) : HostSlot(key, shape, initial));
+                _slots.Add(_transfer is null ? HostSlot(key, shape, initial) : DeviceSlot(key, shape, initial, _transfer));
             }
     }
 
@@ -81,12 +83,7 @@ public sealed class ParameterStore : IDisposable
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var s in _slots)
         {
-            if (s.HostCurrent is { } host) { result[s.Name] = (float[])host.Clone(); continue; }
-            var count = s.Shape.Aggregate(1L, (p, d) => p * d);
-            var copy = new float[count];
-            using var hostValue = OrtValue.CreateTensorValueFromMemory(copy, s.Shape);
-            OrtEnv.Instance().CopyTensors([s.Current], [hostValue], null);
-            result[s.Name] = copy;
+            result[s.Name] = s.HostCurrent is { } host ? (float[])host.Clone() : _transfer!.Download(s.Current);
         }
         return result;
     }
@@ -97,9 +94,8 @@ public sealed class ParameterStore : IDisposable
         foreach (var s in _slots.Where(s => values.ContainsKey(s.Name)))
         {
             var v = values[s.Name];
-            if (s.HostCurrent is { } host) { v.CopyTo(host, 0); continue; }
-            using var hostValue = OrtValue.CreateTensorValueFromMemory(v, s.Shape);
-            OrtEnv.Instance().CopyTensors([hostValue], [s.Current], null);
+            if (s.HostCurrent is { } host) v.CopyTo(host, 0);
+            else _transfer!.Upload(v, s.Current);
         }
     }
 
@@ -107,7 +103,7 @@ public sealed class ParameterStore : IDisposable
     {
         foreach (var s in _slots) { s.Current.Dispose(); s.Next.Dispose(); }
         _slots.Clear();
-        _cudaAllocator?.Dispose();
+        _transfer?.Dispose();
     }
 
     static Slot HostSlot(string name, long[] shape, float[] initial)
@@ -117,19 +113,12 @@ public sealed class ParameterStore : IDisposable
         return new Slot(name, shape, OrtValue.CreateTensorValueFromMemory(a, shape), OrtValue.CreateTensorValueFromMemory(b, shape), a, b);
     }
 
-    // CUDA: both buffers in device memory, from the session's CUDA allocator; the initial value is copied up once.
-    static OrtAllocator CudaAllocator(InferenceSession session, int deviceId)
+    // A device: both buffers in its memory; the initial value is copied up once.
+    static Slot DeviceSlot(string name, long[] shape, float[] initial, DeviceTransfer transfer)
     {
-        using var info = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, deviceId, OrtMemType.Default);
-        return new OrtAllocator(session, info);
-    }
-
-    static Slot CudaSlot(string name, long[] shape, float[] initial, OrtAllocator allocator)
-    {
-        var a = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, shape);
-        var b = OrtValue.CreateAllocatedTensorValue(allocator, TensorElementType.Float, shape);
-        using var host = OrtValue.CreateTensorValueFromMemory(initial, shape);
-        OrtEnv.Instance().CopyTensors([host], [a], null);
+        var a = transfer.Allocate(shape);
+        var b = transfer.Allocate(shape);
+        transfer.Upload(initial, a);
         return new Slot(name, shape, a, b, null, null);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference.Runtime;
 
 namespace OrtAdapter.Training.Runtime;
 
@@ -53,8 +54,8 @@ sealed class UnfusedOptimizer : IDisposable
     }
 
     /// <summary>
-    /// Gradient accumulation: adds one micro-batch's gradients to host sums. Adapter gradients are small (68k floats
-    /// for the default recipe), so this host copy per micro-batch costs little next to the step.
+    /// Gradient accumulation: adds one micro-batch's gradients (bound to host memory by the training run) to host sums.
+    /// Adapter gradients are small (68k floats for the default recipe), so this copy per micro-batch costs little.
     /// </summary>
     public void Accumulate(IReadOnlyList<OrtValue> gradients)
     {
@@ -63,7 +64,7 @@ sealed class UnfusedOptimizer : IDisposable
         for (int i = 0; i < gradients.Count; i++)
         {
             var sum = _sums[i];
-            var host = HostCopy(gradients[i]);
+            var host = gradients[i].GetTensorDataAsSpan<float>();
             for (int k = 0; k < sum.Length; k++) sum[k] += host[k];
         }
         _accumulated++;
@@ -89,17 +90,6 @@ sealed class UnfusedOptimizer : IDisposable
             foreach (var sum in _sums) Array.Clear(sum);
             _accumulated = 0;
         }
-    }
-
-    static float[] HostCopy(OrtValue value)
-    {
-        var info = value.GetTensorMemoryInfo();
-        if (info.GetDeviceType() == OrtMemoryInfoDeviceType.CPU) return value.GetTensorDataAsSpan<float>().ToArray();
-        var shape = value.GetTensorTypeAndShape().Shape;
-        var host = new float[value.GetTensorTypeAndShape().ElementCount];
-        using var hostValue = OrtValue.CreateTensorValueFromMemory(host, shape);
-        OrtEnv.Instance().CopyTensors([value], [hostValue], null);
-        return host;
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using OrtAdapter.Build.Checkpoints;
+using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 using OrtAdapter.Training.Runtime;
 using OrtAdapter.Training.Tests.Loop;

@@ -30,7 +30,7 @@ public sealed class DropoutMaskGeneratorTests
         // Short masks (scalar code only) equal the prefix of a long one (eight lanes at a time): one function of the index.
         var longer = Mask(1000, 0.3f, 9, 4, 1);
         for (int n = 1; n <= 17; n++) CollectionAssert.AreEqual(longer.Take(n).ToArray(), Mask(n, 0.3f, 9, 4, 1), $"length {n}");
-        // Multi-chunk masks (filled in parallel) are deterministic too.
+        // Long masks are deterministic too.
         CollectionAssert.AreEqual(Mask(3_000_001, 0.25f, 5, 1, 0), Mask(3_000_001, 0.25f, 5, 1, 0));
     }
 
@@ -53,16 +53,34 @@ public sealed class DropoutMaskGeneratorTests
     [DataRow(0.9f)]
     public void KeptFractionHonoursTheRate(float rate)
     {
-        const int n = 2_500_000; // three chunks
+        const int n = 2_500_000;
         for (long step = 0; step < 3; step++)
         {
             var kept = Kept(Mask(n, rate, 42, step, 0), rate);
             var sigma = Math.Sqrt(n * rate * (1 - rate));
             Assert.AreEqual(n * (1 - rate), kept, Tolerances.MaskSigmas * sigma, $"rate {rate}, step {step}");
         }
-        // Each chunk on its own honours it too (no chunk is stuck at all-keep).
+        // The first million on its own honours it too.
         var first = Kept(Mask(1 << 20, rate, 42, 0, 0), rate);
         Assert.AreEqual((1 << 20) * (1 - rate), first, Tolerances.MaskSigmas * Math.Sqrt((1 << 20) * rate * (1 - rate)));
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(8)]
+    [DataRow(128)]
+    [DataRow(384)]
+    public void ElementsAPeriodApartAreIndependent(int period)
+    {
+        // Masks are laid out [batch, sequence, hidden] or [batch, heads, sequence, sequence]: elements 1, 8, a row or a
+        // hidden vector apart must not be correlated. Both dropped: rate² of the pairs (binomial bound).
+        const int n = 1_000_000;
+        const float rate = 0.5f;
+        var mask = Mask(n, rate, 7, 3, 1);
+        int pairs = n - period, both = 0;
+        for (int i = 0; i < pairs; i++) if (mask[i] == 0f && mask[i + period] == 0f) both++;
+        var p = rate * rate;
+        Assert.AreEqual(pairs * p, both, Tolerances.MaskSigmas * Math.Sqrt(pairs * p * (1 - p)), $"period {period}");
     }
 
     [TestMethod]

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace OrtAdapter.Inference.Runtime;
+
+/// <summary>
+/// Where ONNX Runtime sessions run: "cpu", "cuda" or "cuda:N", for training and inference alike. On CUDA,
+/// <see cref="AllowTf32"/> lets MatMul use TF32 tensor cores (faster, about 1e-3 relative error); off by default, so
+/// CUDA computes in strict float32 like the CPU.
+/// </summary>
+public sealed record ExecutionDevice(bool IsCuda, int DeviceId, bool AllowTf32 = false)
+{
+    /// <summary>The CPU execution provider.</summary>
+    public static readonly ExecutionDevice Cpu = new(false, 0);
+
+    /// <summary>Parses "cpu", "cuda" or "cuda:N" (case and surrounding spaces ignored).</summary>
+    /// <exception cref="ArgumentException">Anything else; the message names the value and the accepted forms.</exception>
+    public static ExecutionDevice Parse(string text, bool allowTf32 = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim().ToLowerInvariant();
+        if (t == "cpu") return Cpu;
+        if (t == "cuda") return new(true, 0, allowTf32);
+        if (t.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(t[5..], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            return new(true, id, allowTf32);
+        throw new ArgumentException($"--device '{text}': expected cpu, cuda or cuda:N.");
+    }
+
+    /// <summary>
+    /// Session options for this device; <paramref name="threads"/> 0 lets ONNX Runtime choose. On CUDA, fails with one
+    /// line naming what is missing (the CUDA build of ONNX Runtime, or the CUDA 13 / cuDNN 9 library it could not load).
+    /// </summary>
+    public SessionOptions CreateSessionOptions(int threads)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        try
+        {
+            if (threads > 0) options.IntraOpNumThreads = threads;
+            if (IsCuda) CudaProvider.Append(options, this);
+            return options;
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Fails at start, saying what to install, when this device cannot be used here.</summary>
+    public void EnsureAvailable()
+    {
+        if (IsCuda) CudaProvider.EnsureBuiltIn(this);
+    }
+
+    /// <summary>Memory info of this device's default memory; a new native object for CUDA: the caller disposes it.</summary>
+    public OrtMemoryInfo CreateMemoryInfo() => IsCuda
+        ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, DeviceId, OrtMemType.Default)
+        : OrtMemoryInfo.DefaultInstance;
+
+    /// <summary>"cpu" or "cuda:N".</summary>
+    public override string ToString() => IsCuda ? $"cuda:{DeviceId}" : "cpu";
+}

@@ -42,8 +42,16 @@ public sealed class AdapterSessions : IDisposable
         _frozen.AddTo(_trainOptions);
         _frozen.AddTo(_evalOptions);
         // Every external tensor is supplied by AddInitializer (the runtime still resolves the file path to validate it).
-        _train = new InferenceSession(Path.Combine(folder, manifest.TrainingModel), _trainOptions, _prepacked);
-        _eval = new InferenceSession(Path.Combine(folder, manifest.EvalModel), _evalOptions, _prepacked);
+        try
+        {
+            _train = new InferenceSession(Path.Combine(folder, manifest.TrainingModel), _trainOptions, _prepacked);
+            _eval = new InferenceSession(Path.Combine(folder, manifest.EvalModel), _evalOptions, _prepacked);
+        }
+        catch (OnnxRuntimeException e) when (device.IsCuda)
+        {
+            // The first CUDA session is where a missing GPU or a driver too old for CUDA 13 shows.
+            throw new InvalidOperationException(CudaProvider.Explain(device, e.Message), e);
+        }
         _trainBinding = _train.CreateIoBinding();
         _evalBinding = _eval.CreateIoBinding();
         _trainInputs = _train.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);

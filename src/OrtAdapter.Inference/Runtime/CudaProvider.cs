@@ -31,13 +31,17 @@ public static partial class CudaProvider
     public static void Append(SessionOptions options, ExecutionDevice device)
     {
         EnsureBuiltIn(device);
-        using var cuda = new OrtCUDAProviderOptions();
-        cuda.UpdateOptions(new Dictionary<string, string>
+        try
         {
-            ["device_id"] = device.DeviceId.ToString(CultureInfo.InvariantCulture),
-            ["use_tf32"] = device.AllowTf32 ? "1" : "0",
-        });
-        try { options.AppendExecutionProvider_CUDA(cuda); }
+            // The provider library is loaded by the first of these calls (its options object lives in it).
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string>
+            {
+                ["device_id"] = device.DeviceId.ToString(CultureInfo.InvariantCulture),
+                ["use_tf32"] = device.AllowTf32 ? "1" : "0",
+            });
+            options.AppendExecutionProvider_CUDA(cuda);
+        }
         catch (OnnxRuntimeException e) { throw new InvalidOperationException(Explain(device, e.Message), e); }
     }
 

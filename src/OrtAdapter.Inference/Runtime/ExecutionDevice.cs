@@ -32,7 +32,8 @@ public sealed record ExecutionDevice(bool IsCuda, int DeviceId, bool AllowTf32 =
     /// </summary>
     public SessionOptions CreateSessionOptions(int threads)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Errors only: ONNX Runtime's warnings (a CPU-placed shape op, an added copy) are advice, not faults of the run.
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         try
         {
             if (threads > 0) options.IntraOpNumThreads = threads;

@@ -39,9 +39,13 @@ public sealed class AdapterSessions : IDisposable
             _evalOptions.ProfileOutputPathPrefix = profilePrefix + "-eval";
             _trainOptions.EnableProfiling = _evalOptions.EnableProfiling = true;
         }
-        _frozen.AddTo(_trainOptions);
-        _frozen.AddTo(_evalOptions);
-        // Every external tensor is supplied by AddInitializer (the runtime still resolves the file path to validate it).
+        // A GPU session copies the weights into device memory from the file itself: host buffers would be refused.
+        if (!device.IsCuda)
+        {
+            _frozen.AddTo(_trainOptions);
+            _frozen.AddTo(_evalOptions);
+        }
+        // On CPU every external tensor is supplied by AddInitializer (the runtime still resolves the file path to validate it).
         try
         {
             _train = new InferenceSession(Path.Combine(folder, manifest.TrainingModel), _trainOptions, _prepacked);
@@ -59,7 +63,7 @@ public sealed class AdapterSessions : IDisposable
         var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList();
         Parameters = new ParameterStore(device, trainable, state);
         // On a GPU the masks are made there: a step then sends only the batch and a few scalars.
-        if (device.IsCuda && manifest.DropoutMasks.Count > 0) _deviceMasks = new DeviceDropoutMasks(manifest.DropoutMasks, device);
+        if (device.IsCuda && manifest.DropoutMasks.Count > 0) _deviceMasks = new DeviceDropoutMasks(manifest.DropoutMasks, device, profilePrefix is null ? null : profilePrefix + "-masks");
         if (manifest.OptimizerModel is { } optimizerFile)
             _optimizer = new UnfusedOptimizer(Path.Combine(folder, optimizerFile), device, threads, Parameters, _train.OutputMetadata.Keys);
     }
@@ -161,17 +165,19 @@ public sealed class AdapterSessions : IDisposable
     }
 
     /// <summary>Ends profiling (when on) and returns the trace files written.</summary>
-    public IReadOnlyList<string> EndProfiling() => [_train.EndProfiling(), _eval.EndProfiling()];
+    public IReadOnlyList<string> EndProfiling() => [_train.EndProfiling(), _eval.EndProfiling(), .. _deviceMasks is null ? [] : new[] { _deviceMasks.EndProfiling() }];
 
     public void Dispose()
     {
-        Parameters.Dispose();
-        _deviceMasks?.Dispose();
+        // Bindings and sessions first: they hold references to the parameter buffers, and a device buffer is freed
+        // through the allocator that made it, which the parameter store releases with itself.
         _trainBinding.Dispose();
         _evalBinding.Dispose();
         _optimizer?.Dispose();
         _train.Dispose();
         _eval.Dispose();
+        Parameters.Dispose();
+        _deviceMasks?.Dispose();
         _trainOptions.Dispose();
         _evalOptions.Dispose();
         _prepacked.Dispose();

@@ -39,8 +39,12 @@ public sealed class ParameterStore : IDisposable
     /// </summary>
     public ParameterStore(ExecutionDevice device, IReadOnlyList<(string Name, long[] Shape)> trainable,
         IReadOnlyDictionary<string, float[]> state)
+        : this(trainable, state, device.IsCuda ? new DeviceTransfer(device) : null) { }
+
+    /// <summary>Host arrays when <paramref name="transfer"/> is null, else buffers in its device's memory (the store then owns it).</summary>
+    internal ParameterStore(IReadOnlyList<(string Name, long[] Shape)> trainable, IReadOnlyDictionary<string, float[]> state, DeviceTransfer? transfer)
     {
-        if (device.IsCuda) _transfer = new DeviceTransfer(device);
+        _transfer = transfer;
         foreach (var (name, shape) in trainable)
             foreach (var suffix in new[] { "", ExpAvg, ExpAvgSq })
             {

@@ -7,7 +7,7 @@ namespace OrtAdapter.Training.Runtime;
 
 /// <summary>
 /// Dropout masks made where the training graph runs (<see cref="DropoutMaskGraph"/> in its own session on that
-/// device): a step sends each site's element count, shape and two keys, and the masks stay in device memory for the
+/// device): a step sends two keys and each site's range and shape, and the masks stay in device memory for the
 /// training session to read. Bit for bit the masks <see cref="DropoutMaskGenerator"/> makes on the host.
 /// </summary>
 public sealed class DeviceDropoutMasks : IDisposable
@@ -19,10 +19,11 @@ public sealed class DeviceDropoutMasks : IDisposable
     readonly OrtMemoryInfo _memory;
     readonly RunOptions _run = new();
 
-    public DeviceDropoutMasks(IReadOnlyList<DropoutMaskSpec> sites, ExecutionDevice device)
+    public DeviceDropoutMasks(IReadOnlyList<DropoutMaskSpec> sites, ExecutionDevice device, string? profilePrefix = null)
     {
         _sites = sites;
         _options = device.CreateSessionOptions(threads: 0);
+        if (profilePrefix is not null) (_options.ProfileOutputPathPrefix, _options.EnableProfiling) = (profilePrefix, true);
         _session = new InferenceSession(ModelFile.ToBytes(DropoutMaskGraph.Build(sites)), _options);
         _binding = _session.CreateIoBinding();
         _memory = device.CreateMemoryInfo();
@@ -31,7 +32,7 @@ public sealed class DeviceDropoutMasks : IDisposable
 
     public ExecutionDevice Device { get; }
 
-    /// <summary>Bytes the last <see cref="Make"/> sent from the host: the sites' counts, shapes and keys.</summary>
+    /// <summary>Bytes the last <see cref="Make"/> sent from the host: the keys, each site's range and shape.</summary>
     public long LastHostBytes { get; private set; }
 
     /// <summary>
@@ -51,15 +52,21 @@ public sealed class DeviceDropoutMasks : IDisposable
                 feeds.Add(v);
                 _binding.BindInput(name, v);
             }
+            var (k0, k1) = DropoutMaskGenerator.Keys(seed, step);
+            Bind(DropoutMaskGraph.Key0, [k0]);
+            Bind(DropoutMaskGraph.Key1, [k1]);
+            long offset = 0;
             for (int site = 0; site < _sites.Count; site++)
             {
-                var m = _sites[site].Input;
-                var (k0, k1) = DropoutMaskGenerator.Keys(seed, step, site);
-                Bind(DropoutMaskGraph.Count(m), [checked((int)shapes[site].Aggregate(1L, (p, d) => p * d))]);
-                Bind(DropoutMaskGraph.Shape(m), shapes[site], shapes[site].Length);
-                Bind(DropoutMaskGraph.Key0(m), [k0]);
-                Bind(DropoutMaskGraph.Key1(m), [k1]);
-                _binding.BindOutputToDevice(m, _memory);
+                var mask = _sites[site].Input;
+                var end = offset + shapes[site].Aggregate(1L, (p, d) => p * d);
+                if (end > int.MaxValue)
+                    throw new InvalidOperationException($"This batch needs {end:N0} or more dropout mask elements; masks made on the device hold at most {int.MaxValue:N0}: lower --batch-size or --max-length.");
+                Bind(DropoutMaskGraph.Start(mask), [(int)offset]);
+                Bind(DropoutMaskGraph.End(mask), [(int)end]);
+                Bind(DropoutMaskGraph.Shape(mask), shapes[site], shapes[site].Length);
+                _binding.BindOutputToDevice(mask, _memory);
+                offset = end;
             }
             LastHostBytes = feeds.Sum(v => v.GetTensorSizeInBytes());
             _binding.SynchronizeBoundInputs();
@@ -73,6 +80,9 @@ public sealed class DeviceDropoutMasks : IDisposable
             foreach (var v in feeds) v.Dispose();
         }
     }
+
+    /// <summary>Ends profiling (when on) and returns the trace file.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     public void Dispose()
     {

@@ -4,9 +4,11 @@ using System.Runtime.Intrinsics;
 namespace OrtAdapter.Training.Runtime;
 
 /// <summary>
-/// Dropout masks as a pure function of (seed, step, site, element index): a resumed run draws exactly the masks
-/// an uninterrupted one would, on any device and with any number of threads. A SplitMix64 hash of (seed, step,
-/// site) gives two 32-bit keys; element i is kept when <see cref="Hash"/>(i) reaches rate·2³². The hash is a 32-bit
+/// Dropout masks as a pure function of (seed, step, element index): a resumed run draws exactly the masks an
+/// uninterrupted one would, on any device and with any number of threads. A step's masks are consecutive ranges of
+/// one stream of elements, site after site in the artifacts' order (site k starts at the sum of the sizes before it).
+/// A SplitMix64 hash of (seed, step) gives two 32-bit keys; element j of the stream is kept when
+/// <see cref="Hash"/>(j) reaches rate·2³². The hash is a 32-bit
 /// counter-based generator after Widynski's "Squares": four rounds of x = rotate16(x·x + w) over a Weyl sequence w of
 /// the index. Squaring is what mixes: multiply/add/shift hashes without XOR stay close to linear and correlate
 /// neighbouring elements. It uses only 32-bit wrapping multiply, add and shifts, so that
@@ -21,16 +23,18 @@ public static class DropoutMaskGenerator
     internal const uint WeylStep = 0x9E3779B1u;
     internal const int Rounds = 4;
 
-    /// <summary>Fills the first <paramref name="length"/> elements of <paramref name="mask"/>: 1/(1-rate) where kept (probability 1 - rate), else 0.</summary>
-    public static void Fill(float[] mask, int length, float rate, ulong seed, long step, int site)
+    /// <summary>
+    /// Fills the first <paramref name="length"/> elements of <paramref name="mask"/> with elements
+    /// [<paramref name="offset"/>, offset + length) of the step's stream: 1/(1-rate) where kept (probability 1 - rate), else 0.
+    /// </summary>
+    public static void Fill(float[] mask, int length, float rate, ulong seed, long step, long offset)
     {
         CheckRate(rate);
         if (rate <= 0f) { mask.AsSpan(0, length).Fill(1f); return; }
-        var (k0, k1) = Keys(seed, step, site);
-        var (threshold, scale) = (Threshold(rate), Scale(rate));
+        var (k0, k1) = Keys(seed, step);
         // One thread: sixteen lanes write faster than memory takes them (a W1 step's 233 MB of masks in ~14 ms on
         // one core), so a parallel fill only added thread-pool latency.
-        FillRange(mask, 0, length, k0, k1, threshold, scale);
+        FillRange(MemoryMarshal.Cast<float, uint>(mask.AsSpan(0, length)), (uint)offset, k0, k1, Threshold(rate), BitConverter.SingleToUInt32Bits(Scale(rate)));
     }
 
     /// <summary>The 32-bit value that decides element <paramref name="index"/>: kept when it is at least <see cref="Threshold"/>.</summary>
@@ -41,10 +45,10 @@ public static class DropoutMaskGenerator
         return x;
     }
 
-    /// <summary>The two 32-bit keys of one (seed, step, site).</summary>
-    public static (uint K0, uint K1) Keys(ulong seed, long step, int site)
+    /// <summary>The two 32-bit keys of one (seed, step).</summary>
+    public static (uint K0, uint K1) Keys(ulong seed, long step)
     {
-        var key = Mix(seed ^ Mix((ulong)step * 0x9E3779B97F4A7C15UL ^ (ulong)(site + 1) * 0xD1B54A32D192ED03UL));
+        var key = Mix(seed ^ Mix((ulong)step * 0x9E3779B97F4A7C15UL));
         return ((uint)key, (uint)(key >> 32));
     }
 
@@ -56,25 +60,24 @@ public static class DropoutMaskGenerator
 
     internal static void CheckRate(float rate) => ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rate, 1f);
 
-    static void FillRange(float[] mask, int start, int end, uint k0, uint k1, uint threshold, float scale)
+    /// <summary>bits[j] = the kept value's bits or 0, by <see cref="Hash"/>(first + j).</summary>
+    static void FillRange(Span<uint> bits, uint first, uint k0, uint k1, uint threshold, uint kept)
     {
-        var bits = MemoryMarshal.Cast<float, uint>(mask.AsSpan());
-        var kept = BitConverter.SingleToUInt32Bits(scale);
-        int i = start;
+        int i = 0, end = bits.Length;
         // Sixteen lanes where the CPU has them (twice the rate of eight), then eight, then the scalar tail.
         if (Vector512.IsHardwareAccelerated)
         {
-            var (lanes, limit, keep) = (Vector512<uint>.Indices, Vector512.Create(threshold), Vector512.Create(kept));
+            var (lanes, limit, keep) = (Vector512<uint>.Indices + Vector512.Create(first), Vector512.Create(threshold), Vector512.Create(kept));
             for (; i + 16 <= end; i += 16)
                 Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Hash(Vector512.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var (lanes, limit, keep) = (Vector256<uint>.Indices, Vector256.Create(threshold), Vector256.Create(kept));
+            var (lanes, limit, keep) = (Vector256<uint>.Indices + Vector256.Create(first), Vector256.Create(threshold), Vector256.Create(kept));
             for (; i + 8 <= end; i += 8)
                 Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Hash(Vector256.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
         }
-        for (; i < end; i++) bits[i] = Hash((uint)i, k0, k1) >= threshold ? kept : 0u;
+        for (; i < end; i++) bits[i] = Hash(first + (uint)i, k0, k1) >= threshold ? kept : 0u;
     }
 
     // Hash, lane by lane.

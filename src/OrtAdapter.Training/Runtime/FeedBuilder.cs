@@ -68,13 +68,15 @@ public sealed class FeedBuilder : IDisposable
             HostBytes += _deviceMasks.LastHostBytes;
             return this;
         }
+        long offset = 0;
         for (int site = 0; site < _masks.Count; site++)
         {
             var (spec, shape) = (_masks[site], shapes[site]);
             var count = checked((int)shape.Aggregate(1L, (p, d) => p * d));
             // One buffer per site, grown to the largest batch seen; a batch uses its prefix.
             if (!_maskBuffers.TryGetValue(spec.Input, out var mask) || mask.Length < count) _maskBuffers[spec.Input] = mask = new float[count];
-            DropoutMaskGenerator.Fill(mask, count, spec.Rate, seed, step, site);
+            DropoutMaskGenerator.Fill(mask, count, spec.Rate, seed, step, offset);
+            offset += count;
             var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, count), shape);
             _owned.Add(value);
             Feeds.Add((spec.Input, value));

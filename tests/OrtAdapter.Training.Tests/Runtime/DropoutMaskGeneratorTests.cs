@@ -5,10 +5,10 @@ namespace OrtAdapter.Training.Tests.Runtime;
 [TestClass]
 public sealed class DropoutMaskGeneratorTests
 {
-    static float[] Mask(int length, float rate, ulong seed, long step, int site)
+    static float[] Mask(int length, float rate, ulong seed, long step, long offset)
     {
         var mask = new float[length];
-        DropoutMaskGenerator.Fill(mask, length, rate, seed, step, site);
+        DropoutMaskGenerator.Fill(mask, length, rate, seed, step, offset);
         return mask;
     }
 
@@ -22,7 +22,7 @@ public sealed class DropoutMaskGeneratorTests
     }
 
     [TestMethod]
-    public void SameSeedStepAndSiteGiveTheSameMask()
+    public void SameSeedStepAndOffsetGiveTheSameMask()
     {
         CollectionAssert.AreEqual(Mask(10_000, 0.1f, 3, 17, 2), Mask(10_000, 0.1f, 3, 17, 2));
         // A longer buffer's prefix is the same mask: a batch's shape does not change the draws of its first elements.
@@ -37,8 +37,9 @@ public sealed class DropoutMaskGeneratorTests
     [TestMethod]
     public void StepsSitesAndSeedsDiffer()
     {
+        // Another site is another range of the step's stream (here the next 4096 elements).
         var reference = Mask(4096, 0.5f, 3, 17, 2);
-        foreach (var other in new[] { Mask(4096, 0.5f, 3, 18, 2), Mask(4096, 0.5f, 3, 17, 3), Mask(4096, 0.5f, 4, 17, 2) })
+        foreach (var other in new[] { Mask(4096, 0.5f, 3, 18, 2), Mask(4096, 0.5f, 3, 17, 2 + 4096), Mask(4096, 0.5f, 4, 17, 2) })
         {
             var agree = reference.Zip(other).Count(p => p.First == p.Second);
             // Independent masks at rate 0.5 agree on half the elements: 2048 ± 32 (1 sigma).
@@ -81,6 +82,14 @@ public sealed class DropoutMaskGeneratorTests
         for (int i = 0; i < pairs; i++) if (mask[i] == 0f && mask[i + period] == 0f) both++;
         var p = rate * rate;
         Assert.AreEqual(pairs * p, both, Tolerances.MaskSigmas * Math.Sqrt(pairs * p * (1 - p)), $"period {period}");
+    }
+
+    [TestMethod]
+    public void AnOffsetMaskIsThatRangeOfTheStream()
+    {
+        var stream = Mask(10_000, 0.3f, 5, 2, 0);
+        foreach (var (offset, length) in new[] { (1, 17), (1000, 3000), (9_983, 17) })
+            CollectionAssert.AreEqual(stream.Skip(offset).Take(length).ToArray(), Mask(length, 0.3f, 5, 2, offset), $"offset {offset}");
     }
 
     [TestMethod]

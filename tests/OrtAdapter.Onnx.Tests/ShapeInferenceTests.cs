@@ -46,6 +46,39 @@ public sealed class ShapeInferenceTests
     }
 
     [TestMethod]
+    public void BertMini17_ADeclaredPlaceholderDimGivesWayToTheDerivedSize()
+    {
+        // all-MiniLM-L6-v2's export declares float[batch, sequence, Addlast_hidden_state_dim_2] where the size is 384.
+        var g = new OnnxGraph(TestFiles.Model(TestFiles.BertMini(17)));
+        var output = g.Proto.Output.Single(o => o.Name == "last_hidden_state");
+        output.Type = new TensorType((int)DataType.Float, [Dim.Named("batch_size"), Dim.Named("sequence_length"), Dim.Named("Addlast_hidden_state_dim_2")]).ToTypeProto();
+        Assert.AreEqual("float[batch_size, sequence_length, 256]", ShapeInference.Infer(g)["last_hidden_state"].ToString());
+
+        // A declared size that contradicts the derived one is a fault of the model, named.
+        output.Type = new TensorType((int)DataType.Float, [Dim.Named("batch_size"), Dim.Named("sequence_length"), Dim.Of(384)]).ToTypeProto();
+        var e = Assert.ThrowsExactly<OnnxFormatException>(() => ShapeInference.Infer(g));
+        StringAssert.Contains(e.Message, "'last_hidden_state' is declared with dim 2 = 384 but its producer gives 256");
+    }
+
+    [TestMethod]
+    [DataRow("Add", 0L)]
+    [DataRow("Sub", 0L)]
+    [DataRow("Mul", 1L)]
+    [DataRow("Div", 1L)]
+    public void SymbolicSizesSurviveArithmeticIdentities(string op, long neutral)
+    {
+        // Hugging Face exports slice position ids up to Shape(input_ids)[1] + past_key_values_length, a constant 0.
+        var g = SmallGraphs.Empty();
+        g.Proto.Input.Add(new Protobuf.ValueInfoProto { Name = "ids", Type = new TensorType((int)DataType.Int64, [Dim.Named("b"), Dim.Named("s")]).ToTypeProto() });
+        g.AddInitializer(TensorData.FromFloats("table", new float[512 * 4], 512, 4));
+        var b = new OpBuilder(g, "t");
+        var length = b.Op(op, [b.Gather(b.Shape("ids"), b.Int(1)), b.Int(neutral)]);
+        var positions = b.Slice("table", b.Ints(0), b.Unsqueeze(length, 0), b.Ints(0));
+        g.Proto.Output.Add(new Protobuf.ValueInfoProto { Name = positions });
+        Assert.AreEqual("float[s, 4]", ShapeInference.Infer(g)[positions].ToString());
+    }
+
+    [TestMethod]
     public void SmallGraph_BroadcastMatMulReduce()
     {
         var g = SmallGraphs.Empty();

@@ -13,8 +13,12 @@ namespace OrtAdapter.Build.Optimizer;
 /// </summary>
 public static class AdamWGraph
 {
-    /// <summary>Lowest opset the graph is emitted for (ReduceSumSquare without axes, Pow and Cast on double).</summary>
-    public const int MinOpset = 13;
+    /// <summary>
+    /// Lowest opset the graph is emitted for. Every op it emits (ReduceSumSquare over all axes, Sum and Min with
+    /// broadcasting, Pow, Sqrt and Cast on double, the element-wise arithmetic) has kept its meaning since opset 8;
+    /// 11 is the oldest opset of the exports people bring (arctic-embed-xs is opset 11).
+    /// </summary>
+    public const int MinOpset = 11;
 
     /// <summary>
     /// A standalone optimizer model over parameters of the given shapes (gradients are inputs named <c>p_grad</c>).

@@ -21,16 +21,32 @@ public static class ShapeInference
         {
             var inferred = InferNode(graph, node, types, shapeValues);
             for (int i = 0; i < node.Output.Count && i < inferred.Length; i++)
-                if (inferred[i] is { } t && node.Output[i].Length > 0 && !HasBetter(types, node.Output[i], t))
-                    types[node.Output[i]] = t;
+                if (inferred[i] is { } t && node.Output[i].Length > 0)
+                    types[node.Output[i]] = types.TryGetValue(node.Output[i], out var declared) ? Merge(node.Output[i], declared, t) : t;
             shapeValues.Track(node, types);
         }
         return types;
     }
 
-    // Declared value_info wins unless it lacks the shape we derived.
-    static bool HasBetter(Dictionary<string, TensorType> types, string name, TensorType derived) =>
-        types.TryGetValue(name, out var declared) && (declared.Shape is not null || derived.Shape is null);
+    /// <summary>
+    /// A declared type (value_info, graph output) merged with the derived one, dim by dim: a known size beats a name
+    /// or an unknown (exports declare placeholders such as 'Addlast_hidden_state_dim_2' where the size is a static
+    /// 384), a name beats an unknown, and two different sizes are a contradiction in the model.
+    /// </summary>
+    static TensorType Merge(string name, TensorType declared, TensorType derived)
+    {
+        if (declared.Shape is null || derived.Shape is null || declared.Shape.Count != derived.Shape.Count)
+            return declared.Shape is null ? derived with { ElemType = declared.ElemType != 0 ? declared.ElemType : derived.ElemType } : declared;
+        var dims = new Dim[declared.Shape.Count];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            var (d, v) = (declared.Shape[i], derived.Shape[i]);
+            if (d.IsKnown && v.IsKnown && d.Value != v.Value)
+                throw new OnnxFormatException($"'{name}' is declared with dim {i} = {d.Value} but its producer gives {v.Value}.");
+            dims[i] = d.IsKnown ? d : v.IsKnown ? v : d.Param is not null ? d : v;
+        }
+        return new TensorType(declared.ElemType != 0 ? declared.ElemType : derived.ElemType, dims);
+    }
 
     static TensorType?[] InferNode(OnnxGraph g, NodeProto n, Dictionary<string, TensorType> types, ShapeValues shapeValues)
     {

@@ -53,10 +53,12 @@ sealed class ShapeValues(OnnxGraph graph)
         }
     }
 
-    // Scalar arithmetic on known sizes (e.g. hidden / heads); symbolic operands make the result unknown.
+    // Scalar arithmetic on known sizes (e.g. hidden / heads). A symbolic operand survives the identities
+    // (s + 0, s - 0, s * 1, s / 1: Hugging Face's past_key_values_length is such a 0); otherwise it makes the result unknown.
     Dim[]? Arithmetic(NodeProto n)
     {
         if (Get(n.Input[0]) is not [var a] || Get(n.Input[1]) is not [var b]) return null;
+        if (Identity(n.OpType, a, b) is { } same) return [same];
         if (a.Value is not { } x || b.Value is not { } y) return [Dim.Unknown];
         return n.OpType switch
         {
@@ -67,6 +69,17 @@ sealed class ShapeValues(OnnxGraph graph)
             _ => null,
         };
     }
+
+    static Dim? Identity(string op, Dim a, Dim b) => op switch
+    {
+        OpTypes.Add when b.Value == 0 => a,
+        OpTypes.Add when a.Value == 0 => b,
+        OpTypes.Sub when b.Value == 0 => a,
+        OpTypes.Mul when b.Value == 1 => a,
+        OpTypes.Mul when a.Value == 1 => b,
+        OpTypes.Div when b.Value == 1 => a,
+        _ => null,
+    };
 
     static int Clamp(long axis, int rank) => (int)Math.Clamp(axis < 0 ? axis + rank : axis, 0, rank);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Bases;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
@@ -9,7 +10,11 @@ namespace OrtAdapter.Cli.Verbs;
 /// <summary>The command-line options that choose an artifacts recipe (shared by build and train).</summary>
 sealed class RecipeOptions
 {
-    readonly Option<string> _base = new("--base") { Description = "Base encoder .onnx (its folder holds vocab.txt, tokenizer_config.json, config.json).", DefaultValueFactory = _ => RepoDefaults.BaseModel };
+    readonly Option<string> _base = new("--base")
+    {
+        Description = $"Base encoder: a known name ({string.Join(", ", KnownBases.All.Select(b => b.Name))}) or an .onnx file whose folder holds vocab.txt, tokenizer_config.json, config.json.",
+        DefaultValueFactory = _ => RepoDefaults.BaseModel,
+    };
     readonly Option<AdapterKind> _adapter = new("--adapter") { Description = "houlsby, pfeiffer or lora.", DefaultValueFactory = _ => AdapterKind.Houlsby };
     readonly Option<int> _reduction = new("--reduction") { Description = "Bottleneck reduction factor.", DefaultValueFactory = _ => 16 };
     readonly Option<AdapterActivation> _activation = new("--activation") { Description = "Bottleneck non-linearity: relu, gelu, tanh.", DefaultValueFactory = _ => AdapterActivation.Relu };
@@ -17,14 +22,16 @@ sealed class RecipeOptions
     readonly Option<double> _loraAlpha = new("--lora-alpha") { Description = "LoRA alpha.", DefaultValueFactory = _ => 16 };
     readonly Option<int> _labels = new("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 };
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
-    readonly Option<PoolingKind> _pooling = new("--pooling") { Description = "mean or cls.", DefaultValueFactory = _ => PoolingKind.Mean };
+    readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what a known base was trained for, else mean)." };
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
 
     public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _loss, _maxGradNorm, _unfused];
 
-    public string BaseModel(ParseResult p) => p.GetValue(_base)!;
+    /// <summary>The base model file: a known name is fetched into the model cache once (and hash-checked).</summary>
+    public string BaseModel(ParseResult p, Action<string>? log = null) =>
+        new BaseModelStore(RepoDefaults.ModelCache, repoRoot: ".").Resolve(p.GetValue(_base)!, log);
 
     public ArtifactRecipe Recipe(ParseResult p) => ArtifactRecipe.Default with
     {
@@ -35,7 +42,7 @@ sealed class RecipeOptions
         LoraAlpha = p.GetValue(_loraAlpha),
         NumLabels = p.GetValue(_labels),
         Task = p.GetValue(_task),
-        Pooling = p.GetValue(_pooling),
+        Pooling = p.GetValue(_pooling) ?? KnownBases.Find(p.GetValue(_base)!)?.Pooling ?? PoolingKind.Mean,
         Loss = LossSpec.Format(LossSpec.ParseRecipe(p.GetValue(_loss)!)),
         MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),

@@ -56,7 +56,7 @@ public static class TrainVerb
             using var progress = ProgressReporter.Create();
             // Accumulating gradients over micro-batches needs the optimizer as its own graph.
             var wanted = p.GetValue(accumulate) > 1 ? recipe.Recipe(p) with { FuseOptimizer = false } : recipe.Recipe(p);
-            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p), wanted, RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
+            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p, progress.Log), wanted, RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
             var runDir = p.GetValue(run) ?? Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var options = new TrainOptions
             {

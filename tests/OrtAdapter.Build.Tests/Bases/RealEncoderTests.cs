@@ -51,6 +51,18 @@ public sealed class RealEncoderTests
     }
 
     [TestMethod]
+    public void ThePrebuiltDefaultArtifactsAreAFreshBuild()
+    {
+        // graphs/all-minilm-l6-v2/default is what `train` uses with no arguments; its graphs and checkpoint are in git.
+        var (_, artifacts, manifest) = Built[KnownBases.AllMiniLmL6V2.Name];
+        var prebuilt = RepoPaths.Graphs("all-minilm-l6-v2", "default");
+        Assert.AreEqual(manifest.OptionsHash, ArtifactManifest.Load(prebuilt).OptionsHash, "graphs/all-minilm-l6-v2/default is stale: rebuild it");
+        foreach (var file in new[] { manifest.TrainingModel, manifest.EvalModel, Path.Combine(manifest.Checkpoint, "weights.safetensors"), "vocab.txt", "tokenizer_config.json" })
+            Assert.IsTrue(File.ReadAllBytes(Path.Combine(artifacts, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(prebuilt, file))),
+                $"graphs/all-minilm-l6-v2/default/{file} differs from a fresh build: rebuild it (ortadapter build --out graphs/all-minilm-l6-v2/default)");
+    }
+
+    [TestMethod]
     [DataRow("all-minilm-l6-v2")]
     [DataRow("arctic-embed-xs")]
     public void AdaptersAtIdentityKeepTheBasesPooledEmbedding(string name)

@@ -46,6 +46,23 @@ public sealed class BertFixtureTests
         }
     }
 
+    /// <summary>
+    /// all-MiniLM-L6-v2's vocabulary (bert-base-uncased's, CRLF line endings as its package ships it) against ids from
+    /// an independent implementation (transformers.js 4.3.2 BertNormalizer + BertPreTokenizer + WordPiece): the fixture
+    /// texts above and the first 40 sentences of the dev split.
+    /// </summary>
+    [TestMethod]
+    public void MiniLmFixturesEncodeToTheirExactIds()
+    {
+        var tokenizer = TextTokenizer.FromModelDirectory(Path.Combine(RepoPaths.AllMiniLmL6V2, "default"));
+        var path = Path.Combine(RepoPaths.AllMiniLmL6V2, "tokenizer_fixtures.json");
+        var fixtures = JsonSerializer.Deserialize<List<Fixture>>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        Assert.HasCount(51, fixtures);
+        var failures = fixtures.Where(f => !tokenizer.Encode(f.Text).InputIds.SequenceEqual(f.Ids))
+            .Select(f => $"{JsonSerializer.Serialize(f.Text)}: expected [{string.Join(",", f.Ids)}], got [{string.Join(",", tokenizer.Encode(f.Text).InputIds)}]").ToList();
+        Assert.IsEmpty(failures, string.Join(Environment.NewLine, failures));
+    }
+
     [TestMethod]
     public void FixturesDoNotDependOnTheWordCache()
     {

@@ -9,6 +9,7 @@ internal static class RepoPaths
     public static string Root => s_root.Value;
 
     public static string BertMiniUncased => Path.Combine(Root, "graphs", "bert-mini-uncased");
+    public static string AllMiniLmL6V2 => Path.Combine(Root, "graphs", "all-minilm-l6-v2");
 
     public static string TestData(string name) => Path.Combine(Root, "tests", "OrtAdapter.Inference.Tests", "data", name);
 

@@ -35,7 +35,7 @@ public static class Program
         e is OnnxFormatException or OrtAdapter.Training.Data.DatasetException or OrtAdapter.Build.Losses.LossException
             or OrtAdapter.Build.Surgery.EncoderStructureException or OrtAdapter.Build.Checkpoints.CheckpointException
             or OrtAdapter.Build.Checkpoints.SafeTensorsException or OrtAdapter.Build.Export.ExportException or OrtAdapter.Autodiff.GradientException
-            or ArgumentException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+            or ArgumentException or InvalidOperationException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
 
     static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -22,7 +22,7 @@ sealed class RecipeOptions
     readonly Option<double> _loraAlpha = new("--lora-alpha") { Description = "LoRA alpha.", DefaultValueFactory = _ => 16 };
     readonly Option<int> _labels = new("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 };
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
-    readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what a known base was trained for, else mean)." };
+    readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
@@ -42,7 +42,7 @@ sealed class RecipeOptions
         LoraAlpha = p.GetValue(_loraAlpha),
         NumLabels = p.GetValue(_labels),
         Task = p.GetValue(_task),
-        Pooling = p.GetValue(_pooling) ?? KnownBases.Find(p.GetValue(_base)!)?.Pooling ?? PoolingKind.Mean,
+        Pooling = p.GetValue(_pooling) ?? BasePooling.Of(p.GetValue(_base)!) ?? PoolingKind.Mean,
         Loss = LossSpec.Format(LossSpec.ParseRecipe(p.GetValue(_loss)!)),
         MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),

@@ -55,6 +55,23 @@ public sealed class BaseModelStoreTests
         Assert.IsNull(KnownBases.Find("bert-base-uncased"));
     }
 
+    [TestMethod]
+    public void PoolingComesFromTheNameOrFromSentenceTransformersFiles()
+    {
+        using var temp = new TempFolder();
+        Assert.AreEqual(PoolingKind.Cls, BasePooling.Of("arctic-embed-xs"));
+        Assert.AreEqual(PoolingKind.Mean, BasePooling.Of("all-minilm-l6-v2"));
+        Directory.CreateDirectory(temp["st/onnx"]);
+        Assert.IsNull(BasePooling.Of(temp["st/onnx/model.onnx"]));
+        Directory.CreateDirectory(temp["st/1_Pooling"]);
+        File.WriteAllText(temp["st/1_Pooling/config.json"], "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": false}");
+        Assert.AreEqual(PoolingKind.Cls, BasePooling.Of(temp["st/onnx/model.onnx"]), "one folder above the model");
+        File.WriteAllText(temp["st/1_Pooling/config.json"], "{\"pooling_mode_max_tokens\": true}");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => BasePooling.Of(temp["st/onnx/model.onnx"])).Message, "--pooling mean|cls");
+        File.WriteAllText(temp["st/1_Pooling/config.json"], "{");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => BasePooling.Of(temp["st/onnx/model.onnx"])).Message, "config.json: not valid JSON");
+    }
+
     static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);

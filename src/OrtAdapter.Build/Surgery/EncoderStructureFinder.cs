@@ -13,8 +13,9 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
 {
     // Ops that carry a projection to its attention MatMul: head split/merge and a constant scale (DistilBERT scales Q).
     static readonly HashSet<string> HeadOps = [OpTypes.Reshape, OpTypes.Transpose, OpTypes.Identity, OpTypes.Cast, OpTypes.Div, OpTypes.Mul, OpTypes.Squeeze, OpTypes.Unsqueeze];
-    // Ops between the scores MatMul and Softmax: scale, mask add or masked fill.
-    static readonly HashSet<string> ScoreOps = [OpTypes.Div, OpTypes.Mul, OpTypes.Add, OpTypes.Sub, OpTypes.Where, OpTypes.Cast, OpTypes.Identity];
+    // Ops between the scores MatMul and Softmax: scale, mask add or masked fill, and the Flatten with which onnx's version
+    // converter wraps a pre-13 Softmax (Flatten -> Softmax -> Reshape back).
+    static readonly HashSet<string> ScoreOps = [OpTypes.Div, OpTypes.Mul, OpTypes.Add, OpTypes.Sub, OpTypes.Where, OpTypes.Cast, OpTypes.Identity, OpTypes.Flatten];
     static readonly HashSet<string> MergeOps = [OpTypes.Transpose, OpTypes.Reshape, OpTypes.Identity];
     static readonly HashSet<string> ActivationOps = [OpTypes.Div, OpTypes.Mul, OpTypes.Add, OpTypes.Sub, OpTypes.Erf, OpTypes.Tanh, OpTypes.Pow,
         OpTypes.Sigmoid, OpTypes.Relu, OpTypes.Gelu, OpTypes.Identity, OpTypes.Cast];
@@ -68,22 +69,28 @@ internal sealed class EncoderStructureFinder(OnnxGraph g)
         var context = valueHit.Hit!.Value.MatMul;
         if (valueHit.Hit.Value.Slot != 1 || ReferenceEquals(context, scores))
             throw Error($"{where}: value projection {valueHit.Proj} should reach a probs·V MatMul as the right operand, reaches '{context.Name}' operand {valueHit.Hit.Value.Slot}");
-        var softmax = FindSoftmax(where, scores, context);
+        var probs = FindAttentionProbs(where, scores, context);
         var attention = MatchSublayer(where + " attention", context.Output[0], MergeOps, x, hidden, hidden);
         var (up, activation, ffn) = MatchFfn(where, attention.Output, hidden);
-        return new TransformerBlock(index, x, query, keyHit.Proj, valueHit.Proj, softmax.Output[0], attention, up, activation, ffn);
+        return new TransformerBlock(index, x, query, keyHit.Proj, valueHit.Proj, probs, attention, up, activation, ffn);
     }
 
-    NodeProto FindSoftmax(string where, NodeProto scores, NodeProto context)
+    /// <summary>
+    /// The attention probabilities in their [batch, heads, seq, seq] layout: the Softmax output, or the Reshape that
+    /// restores that layout around a flattened Softmax (onnx's version converter writes Flatten -> Softmax -> Reshape).
+    /// </summary>
+    string FindAttentionProbs(string where, NodeProto scores, NodeProto context)
     {
         var probs = g.Producer(context.Input[0]);
         while (probs is { OpType: OpTypes.Identity or OpTypes.Cast }) probs = g.Producer(probs.Input[0]);
+        var restored = probs is { OpType: OpTypes.Reshape } && g.Producer(probs.Input[0]) is { OpType: OpTypes.Softmax } ? probs : null;
+        if (restored is not null) probs = g.Producer(restored.Input[0]);
         if (probs is not { OpType: OpTypes.Softmax })
             throw Error($"{where}: attention probabilities not found: the left operand of probs·V MatMul '{context.Name}' is produced by {(probs is null ? "no node" : GraphDescriptions.Describe(g, probs))}, not Softmax");
         var reached = Reach(scores.Output[0], ScoreOps, n => ReferenceEquals(n, probs));
         if (!reached)
             throw Error($"{where}: Softmax '{probs.Name}' is not reached from the scores MatMul '{scores.Name}' through scale and mask ops");
-        return probs;
+        return (restored ?? probs).Output[0];
     }
 
     (LinearLayer Up, string Activation, ResidualSublayer Ffn) MatchFfn(string where, string x, long hidden)

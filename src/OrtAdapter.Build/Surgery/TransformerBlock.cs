@@ -6,7 +6,7 @@ namespace OrtAdapter.Build.Surgery;
 /// <param name="Query">Query projection (its path reaches Q·Kᵀ as the left operand).</param>
 /// <param name="Key">Key projection (right operand of Q·Kᵀ, through a Transpose).</param>
 /// <param name="Value">Value projection (right operand of probs·V).</param>
-/// <param name="AttentionProbs">The Softmax output (attention probabilities).</param>
+/// <param name="AttentionProbs">The attention probabilities [batch, heads, seq, seq]: the Softmax output (or the Reshape back after a flattened Softmax).</param>
 /// <param name="Attention">Attention output projection, residual Add and layer norm.</param>
 /// <param name="FfnUp">FFN up-projection [H, F].</param>
 /// <param name="Activation">The FFN non-linearity recognised between up- and down-projection ("gelu-erf", "gelu-tanh", "gelu", "relu").</param>

@@ -21,7 +21,14 @@ public static class Program
         };
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            // Bad options and values: one line each naming the option (the help stays behind --help).
+            if (parsed.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+            {
+                foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {OneLine(error.Message)}");
+                return 1;
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (IsUserFault(e))
         {

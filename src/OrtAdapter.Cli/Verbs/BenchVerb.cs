@@ -9,9 +9,9 @@ public static class BenchVerb
     public static Command Create()
     {
         var encoder = new Option<string?>("--encoder") { Description = "Encoder .onnx (default: ../shared/models/bench-l6-h384, else an identical-shape synthetic one)." };
-        var batch = new Option<int>("--batch-size") { Description = "Sequences per step (W1: 32).", DefaultValueFactory = _ => 32 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (median reported).", DefaultValueFactory = _ => 5 };
-        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch-size") { Description = "Sequences per step (W1: 32).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "Timed steps (median reported).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var device = new DeviceOptions();
         var unfused = new Option<bool>("--unfused-optimizer") { Description = "Run AdamW as a separate graph." };
         var infer = new Option<bool>("--infer") { Description = "Also compare inference throughput: lean exported model (fp32, int8) vs the eval graph." };

@@ -17,11 +17,11 @@ public static class PredictVerb
         var jsonl = new Option<bool>("--jsonl") { Description = "Input is JSON Lines (one object per line) rather than one text per line." };
         var textField = new Option<string>("--text-field") { DefaultValueFactory = _ => "text", Description = "JSONL field holding the text." };
         var pairField = new Option<string?>("--pair-field") { Description = "JSONL field holding the second text of a pair." };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Texts per model run." };
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Texts per model run." }.AtLeast(1);
         var maxLength = new Option<int?>("--max-length") { Description = "Truncation length (default: the model's, else 128)." };
         var threshold = new Option<float>("--threshold") { DefaultValueFactory = _ => 0.5f, Description = "Multi-label models: predict every label with at least this probability (written as \"labels\")." };
         var device = new DeviceOptions();
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." }.AtLeast(0);
         var command = new Command("predict", "Classify texts (lines or JSONL, from a file or stdin) with an exported model; writes JSONL to stdout.")
         {
             model, input, jsonl, textField, pairField, batch, maxLength, threshold, threads,

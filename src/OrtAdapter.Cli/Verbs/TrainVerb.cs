@@ -30,19 +30,19 @@ public static class TrainVerb
         var query = new Option<string?>("--sqlite-query") { Description = "SQLite query to read." };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Report and skip malformed rows instead of stopping." };
         var run = new Option<string?>("--run") { Description = "Run folder (checkpoints, metrics.jsonl, curves.png, summary.json); default runs/<time>." };
-        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Epochs." };
-        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Batch size." };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3, Description = "Peak learning rate (10% linear warm-up, then linear decay)." };
-        var accumulate = new Option<int>("--grad-accum") { DefaultValueFactory = _ => 1, Description = "Micro-batches per optimizer step (uses artifacts with a separate optimizer graph)." };
+        var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Epochs." }.AtLeast(1);
+        var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32, Description = "Batch size." }.AtLeast(1);
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-3, Description = "Peak learning rate (10% linear warm-up, then linear decay)." }.Positive();
+        var accumulate = new Option<int>("--grad-accum") { DefaultValueFactory = _ => 1, Description = "Micro-batches per optimizer step (uses artifacts with a separate optimizer graph)." }.AtLeast(1);
         var bucket = new Option<bool>("--bucket-by-length") { Description = "Group rows of similar length into batches (less padding; batch order still shuffled)." };
-        var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." };
+        var maxLength = new Option<int>("--max-length") { DefaultValueFactory = _ => 128, Description = "Truncate to this many tokens (batches pad to their longest row)." }.AtLeast(2);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of data order and dropout." };
         var device = new DeviceOptions();
-        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." };
-        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 0, Description = "Evaluate every N steps (0 = each epoch)." };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "Checkpoint every N steps (0 = at each evaluation)." };
-        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 0, Description = "Stop after N evaluations without improvement (0 = never)." };
-        var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 0, Description = "Intra-op threads (0 = all cores)." }.AtLeast(0);
+        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 0, Description = "Evaluate every N steps (0 = each epoch)." }.AtLeast(0);
+        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "Checkpoint every N steps (0 = at each evaluation)." }.AtLeast(0);
+        var patience = new Option<int>("--patience") { DefaultValueFactory = _ => 0, Description = "Stop after N evaluations without improvement (0 = never)." }.AtLeast(0);
+        var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." }.NumberList();
         var resume = new Option<bool>("--resume") { Description = "Continue the run folder's last checkpoint." };
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
@@ -75,7 +75,7 @@ public static class TrainVerb
                 Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket), GradientAccumulation = p.GetValue(accumulate),
                 Seed = p.GetValue(seed), Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), Threads = p.GetValue(threads),
                 EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
-                LossWeights = p.GetValue(weights)?.Split(',').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToList(),
+                LossWeights = OptionChecks.ParseNumbers(p.GetValue(weights)),
                 Resume = p.GetValue(resume),
             };
             var result = Trainer.Run(options, progress);

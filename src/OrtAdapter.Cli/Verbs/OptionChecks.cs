@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace OrtAdapter.Cli.Verbs;
+
+/// <summary>Parse-time checks of option values: a bad value stops the command with a message naming the option.</summary>
+static class OptionChecks
+{
+    public static Option<int> AtLeast(this Option<int> option, int min)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < min) r.AddError($"{option.Name} must be at least {min} (got {r.GetValueOrDefault<int>()}).");
+        });
+        return option;
+    }
+
+    public static Option<double> Positive(this Option<double> option)
+    {
+        option.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<double>();
+            if (!(v > 0) || !double.IsFinite(v)) r.AddError($"{option.Name} must be a positive number (got {v.ToString(CultureInfo.InvariantCulture)}).");
+        });
+        return option;
+    }
+
+    /// <summary>A comma-separated list of finite numbers, e.g. --loss-weights 0.8,0.2.</summary>
+    public static Option<string?> NumberList(this Option<string?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is not { } text) return;
+            foreach (var part in text.Split(','))
+                if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                    r.AddError($"{option.Name} '{text}': '{part}' is not a number (expected e.g. 0.8,0.2).");
+        });
+        return option;
+    }
+
+    public static List<double>? ParseNumbers(string? text) =>
+        text?.Split(',').Select(w => double.Parse(w, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList();
+}

@@ -16,11 +16,11 @@ sealed class RecipeOptions
         DefaultValueFactory = _ => RepoDefaults.BaseModel,
     };
     readonly Option<AdapterKind> _adapter = new("--adapter") { Description = "houlsby, pfeiffer or lora.", DefaultValueFactory = _ => AdapterKind.Houlsby };
-    readonly Option<int> _reduction = new("--reduction") { Description = "Bottleneck reduction factor.", DefaultValueFactory = _ => 16 };
+    readonly Option<int> _reduction = new Option<int>("--reduction") { Description = "Bottleneck reduction factor.", DefaultValueFactory = _ => 16 }.AtLeast(1);
     readonly Option<AdapterActivation> _activation = new("--activation") { Description = "Bottleneck non-linearity: relu, gelu, tanh.", DefaultValueFactory = _ => AdapterActivation.Relu };
-    readonly Option<int> _loraRank = new("--lora-rank") { Description = "LoRA rank.", DefaultValueFactory = _ => 8 };
-    readonly Option<double> _loraAlpha = new("--lora-alpha") { Description = "LoRA alpha.", DefaultValueFactory = _ => 16 };
-    readonly Option<int> _labels = new("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 };
+    readonly Option<int> _loraRank = new Option<int>("--lora-rank") { Description = "LoRA rank.", DefaultValueFactory = _ => 8 }.AtLeast(1);
+    readonly Option<double> _loraAlpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha.", DefaultValueFactory = _ => 16 }.Positive();
+    readonly Option<int> _labels = new Option<int>("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 }.AtLeast(1);
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
     readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };

@@ -57,7 +57,8 @@ public static class TrainVerb
             // Accumulating gradients over micro-batches needs the optimizer as its own graph.
             var wanted = p.GetValue(accumulate) > 1 ? recipe.Recipe(p) with { FuseOptimizer = false } : recipe.Recipe(p);
             var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p, progress.Log), wanted, RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
-            var runDir = p.GetValue(run) ?? Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            if (p.GetValue(resume) && p.GetValue(run) is null) throw new ArgumentException("--resume needs --run DIR: the run folder to continue.");
+            var runDir = p.GetValue(run) ?? NewRunFolder();
             var options = new TrainOptions
             {
                 Artifacts = folder,
@@ -88,6 +89,15 @@ public static class TrainVerb
             return 0;
         });
         return command;
+    }
+
+    /// <summary>runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second.</summary>
+    static string NewRunFolder()
+    {
+        var stem = Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        var folder = stem;
+        for (int i = 2; Directory.Exists(folder); i++) folder = $"{stem}-{i}";
+        return folder;
     }
 
     static string Format(IReadOnlyDictionary<string, double> m) =>

@@ -26,6 +26,13 @@ public static class Trainer
 
     public static TrainResult Run(TrainOptions o, IProgressReporter progress)
     {
+        // ---- the run folder: a run is never overwritten or restarted by accident ----
+        var lastDir = Path.Combine(o.RunDirectory, LastCheckpoint);
+        if (o.Resume && !Checkpoint.Exists(lastDir))
+            throw new InvalidOperationException($"--resume: '{o.RunDirectory}' has no {LastCheckpoint} to continue from.");
+        if (!o.Resume && Directory.Exists(o.RunDirectory) && Directory.EnumerateFileSystemEntries(o.RunDirectory).Any())
+            throw new InvalidOperationException($"--run '{o.RunDirectory}' already holds files: continue that run with --resume, or choose another folder.");
+
         // ---- data and tokenizer ----
         var manifest = ArtifactManifest.Load(o.Artifacts);
         var tokenizer = TextTokenizer.FromModelDirectory(o.Artifacts);
@@ -54,9 +61,8 @@ public static class Trainer
 
         // ---- init or resume ----
         Directory.CreateDirectory(o.RunDirectory);
-        var lastDir = Path.Combine(o.RunDirectory, LastCheckpoint);
         var bestDir = Path.Combine(o.RunDirectory, BestCheckpoint);
-        var resume = o.Resume && Checkpoint.Exists(lastDir);
+        var resume = o.Resume;
         var start = Checkpoint.Load(resume ? lastDir : Path.Combine(o.Artifacts, manifest.Checkpoint));
         long step = resume ? start.State.Step : 0;
         double best = resume ? start.State.BestMetric ?? double.NegativeInfinity : double.NegativeInfinity;

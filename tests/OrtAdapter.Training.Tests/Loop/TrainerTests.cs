@@ -20,6 +20,27 @@ public sealed class TrainerTests
     };
 
     [TestMethod]
+    public void AFinishedRunIsNeverOverwrittenAndResumeNeedsACheckpoint()
+    {
+        using var run = new TinyRun();
+        var o = Options(run, "run", run.WriteToyData("train.jsonl", 16, seed: 1), epochs: 1);
+        Trainer.Run(o, new QuietProgress());
+        var before = Directory.GetFiles(o.RunDirectory, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        var again = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer.Run(o, new QuietProgress()));
+        StringAssert.Contains(again.Message, "already holds files: continue that run with --resume");
+        foreach (var (file, bytes) in before) CollectionAssert.AreEqual(bytes, File.ReadAllBytes(file), file);
+
+        Directory.CreateDirectory(run.Combine("empty"));
+        var nothing = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer.Run(Options(run, "empty", o.TrainData) is var e ? new TrainOptions
+        {
+            Artifacts = e.Artifacts, TrainData = e.TrainData, RunDirectory = e.RunDirectory, Resume = true,
+        } : null!, new QuietProgress()));
+        StringAssert.Contains(nothing.Message, "has no checkpoint-last to continue from");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(run.Combine("empty")));
+    }
+
+    [TestMethod]
     public void ShortRunWritesItsReportAndLearnsASeparableSet()
     {
         using var run = new TinyRun();

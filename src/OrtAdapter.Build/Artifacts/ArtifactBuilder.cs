@@ -32,6 +32,9 @@ public static class ArtifactBuilder
 
     public static ArtifactManifest Build(string baseModelPath, ArtifactRecipe recipe, string outputFolder)
     {
+        // Only an artifacts folder (or an empty one) is replaced: whatever else a folder holds is the user's.
+        if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any() && !File.Exists(Path.Combine(outputFolder, ArtifactManifest.FileName)))
+            throw new IOException($"'{outputFolder}' holds files that are not OrtAdapter artifacts (no {ArtifactManifest.FileName}): choose a new or empty folder.");
         var baseSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModelPath)));
         var baseModel = ModelFile.Load(baseModelPath);
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(baseModelPath))!;

@@ -7,6 +7,7 @@ static class RepoDefaults
     public const string BaseModel = "all-minilm-l6-v2";
     public const string PrebuiltArtifacts = "graphs/all-minilm-l6-v2/default";
     public const string ArtifactCache = "artifacts/cache";
+    public const string BuildOutput = "artifacts/build";
     public const string ModelCache = "artifacts/models";
     public const string TrainData = "data/sentiment-uci/train.jsonl";
     public const string DevData = "data/sentiment-uci/dev.jsonl";

@@ -91,7 +91,7 @@ public sealed class ArtifactBuildTests
         // Byte for byte, so a generator change that forgot ArtifactBuilder.GeneratorVersion is caught here too.
         foreach (var file in new[] { ArtifactBuilder.TrainingModel, ArtifactBuilder.EvalModel })
             Assert.IsTrue(File.ReadAllBytes(Path.Combine(temp["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(RepoPaths.Graphs("bert-mini-uncased", "default", file))),
-                $"graphs/bert-mini-uncased/default/{file} differs from a fresh build: rebuild it (ortadapter build)");
+                $"graphs/bert-mini-uncased/default/{file} differs from a fresh build: rebuild it (ortadapter build --base bert-mini-uncased --out graphs/bert-mini-uncased/default)");
     }
 
     /// <summary>A "kd" term reads teacher logits fed per batch (from a data column), like the labels.</summary>

@@ -10,6 +10,24 @@ namespace OrtAdapter.Build.Tests.Artifacts;
 public sealed class ArtifactErrorTests
 {
     [TestMethod]
+    public void AFolderOfOtherFilesIsNeverReplaced()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        Directory.CreateDirectory(temp["mine/photos"]);
+        File.WriteAllText(temp["mine/notes.txt"], "keep me");
+        var e = Assert.ThrowsExactly<IOException>(() => ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["mine"]));
+        StringAssert.Contains(e.Message, "holds files that are not OrtAdapter artifacts");
+        Assert.AreEqual("keep me", File.ReadAllText(temp["mine/notes.txt"]));
+        Assert.IsTrue(Directory.Exists(temp["mine/photos"]));
+        // An artifacts folder is replaced (that is what rebuilding means), an empty one filled.
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["a"]);
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = 8 }, temp["a"]);
+        Directory.CreateDirectory(temp["empty"]);
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["empty"]);
+    }
+
+    [TestMethod]
     public void UnrecognisedEncoderNamesWhatWasLookedForAndWritesNothing()
     {
         using var temp = new TempFolder();

@@ -105,6 +105,8 @@ public sealed class ExportSource
             var dims = spec.Dims.Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             if (!t.Shape.SequenceEqual(dims) || t.DType != SafeTensorDTypes.FromOnnx(DataTypeOf(spec.ElementType)))
                 throw new CheckpointException($"{weights}: tensor '{spec.Name}' is {SafeTensorDTypes.Name(t.DType)}[{string.Join(", ", t.Shape)}], the artifacts expect {spec.ElementType}[{string.Join(", ", dims)}].");
+            if (t.DType == SafeTensorDTypes.FromOnnx((int)OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType.Float) && t.ToArray<float>().Any(v => !float.IsFinite(v)))
+                throw new CheckpointException($"{weights}: tensor '{spec.Name}' holds NaN or infinite values (the run diverged); export an earlier checkpoint or train again with a lower --lr.");
             result[spec.Name] = t;
         }
         foreach (var name in data.Tensors.Keys)

@@ -104,6 +104,9 @@ public static class Trainer
             {
                 var devMetrics = Evaluate(sessions, dev, weights, manifest, o.EvalBatchSize, out _);
                 log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.DevSplit, devMetrics));
+                // Diverged weights give NaN logits whose arg-max still scores: stop before they become "best".
+                if (!double.IsFinite(devMetrics[MetricNames.Loss]))
+                    throw new InvalidOperationException($"Dev loss became {devMetrics[MetricNames.Loss]} at step {step}; the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
                 var score = Score(devMetrics, o.Data.Task);
                 progress.Log($"epoch {position.Epoch + 1} step {step}: dev {Describe(devMetrics)}");
                 if (score > best)

@@ -71,6 +71,19 @@ public sealed class ExportErrorTests
     }
 
     [TestMethod]
+    public void DivergedWeightsAreRefused()
+    {
+        var run = s_fixture.MakeRun(seed: 8);
+        var tensors = s_fixture.RandomTensors(8, 0.1);
+        tensors["head.bias"] = SafeTensor.Create<float>([float.NaN, 1f], 2);
+        Checkpoint.Save(Path.Combine(run, "checkpoint-best"), new CheckpointData { Tensors = tensors });
+        var output = s_fixture.NewFolder("out");
+        var e = Assert.ThrowsExactly<CheckpointException>(() => ModelExporter.Export(run, Path.Combine(output, "model.onnx")));
+        StringAssert.Contains(e.Message, "tensor 'head.bias' holds NaN or infinite values (the run diverged)");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(output));
+    }
+
+    [TestMethod]
     public void CheckpointOfOtherArtifactsWritesNothing()
     {
         var run = s_fixture.MakeRun(seed: 7);

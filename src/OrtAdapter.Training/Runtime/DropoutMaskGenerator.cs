@@ -7,15 +7,14 @@ namespace OrtAdapter.Training.Runtime;
 /// Dropout masks as a pure function of (seed, step, element index): a resumed run draws exactly the masks an
 /// uninterrupted one would, on any device and with any number of threads. A step's masks are consecutive ranges of
 /// one stream of elements, site after site in the artifacts' order (site k starts at the sum of the sizes before it).
-/// A SplitMix64 hash of (seed, step) gives two 32-bit keys; element j of the stream is kept when
-/// <see cref="Hash"/>(j) reaches rate·2³². The hash is a 32-bit
-/// counter-based generator after Widynski's "Squares": four rounds of x = rotate16(x·x + w) over a Weyl sequence w of
-/// the index. Squaring is what mixes: multiply/add/shift hashes without XOR stay close to linear and correlate
-/// neighbouring elements. It uses only 32-bit wrapping multiply, add and shifts, so that
-/// <see cref="DropoutMaskGraph"/> computes the same bits with standard ONNX ops (Mul, Add, and Div by 2¹⁶ for the
-/// shift) on any execution provider: the CUDA provider has those and no bitwise ops. Here it runs eight lanes at a
-/// time (a W1 step needs 58 M mask elements), the scalar tail with the same function. A mask element is 0 (dropped)
-/// or 1/(1-rate) (kept), so the graph applies dropout with a single Mul.
+/// A SplitMix64 hash of (seed, step) gives two 32-bit keys; element j of the stream is kept when <see cref="Hash"/>(j)
+/// reaches rate·2³². The hash is a counter-based generator after Widynski's "Squares": four rounds of
+/// x = rotate16(x·x + w) over a Weyl sequence w of the index. Squaring is what mixes: multiply/add/shift hashes without
+/// XOR stay close to linear and correlate neighbouring elements. It uses only 32-bit wrapping multiply, add and
+/// shifts, so that <see cref="DropoutMaskGraph"/> computes the same bits with standard ONNX ops (Mul, Add, and Div by
+/// 2¹⁶ for the shift) on any execution provider: the CUDA provider has those and no bitwise ops. Here it runs sixteen
+/// or eight lanes at a time (a W1 step needs 58 M mask elements), the scalar tail with the same function. A mask
+/// element is 0 (dropped) or 1/(1-rate) (kept), so the graph applies dropout with a single Mul.
 /// </summary>
 public static class DropoutMaskGenerator
 {

@@ -12,7 +12,9 @@ internal static class BottleneckAdapter
     public static IEnumerable<string> Insert(OnnxGraph g, ResidualSublayer site, string prefix, long hidden, BottleneckAdapterOptions o)
     {
         var elem = site.Projection.ElemType;
-        var width = Math.Max(1, hidden / o.ReductionFactor);
+        if (o.ReductionFactor > hidden)
+            throw new ArgumentException($"--reduction {o.ReductionFactor} is larger than the hidden size {hidden}: the bottleneck would be narrower than one unit (use at most {hidden}).");
+        var width = hidden / o.ReductionFactor;
         TensorInit[] tensors =
         [
             new($"{prefix}.down.weight", () => o.InitStd is { } std

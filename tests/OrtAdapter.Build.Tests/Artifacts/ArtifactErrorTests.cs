@@ -28,6 +28,17 @@ public sealed class ArtifactErrorTests
     }
 
     [TestMethod]
+    public void AReductionWiderThanTheModelIsRefused()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = TinyEncoder.Hidden + 1 }, temp["a"]));
+        Assert.AreEqual($"--reduction {TinyEncoder.Hidden + 1} is larger than the hidden size {TinyEncoder.Hidden}: the bottleneck would be narrower than one unit (use at most {TinyEncoder.Hidden}).", e.Message);
+        Assert.IsFalse(Directory.Exists(temp["a"]));
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = TinyEncoder.Hidden }, temp["a"]);
+    }
+
+    [TestMethod]
     public void UnrecognisedEncoderNamesWhatWasLookedForAndWritesNothing()
     {
         using var temp = new TempFolder();

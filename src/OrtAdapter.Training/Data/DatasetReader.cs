@@ -53,10 +53,10 @@ public static class DatasetReader
             }
         }
 
-        // Ids need every row's labels, so they are given once all files are read.
+        // The label set is the training file's (a class with no training rows cannot be learned); ids are given once it is known.
         var labels = options.Task == TaskKind.Regression
             ? null
-            : options.Labels ?? LabelSet.Infer(pending.SelectMany(p => p).SelectMany(e => e.Labels));
+            : options.Labels ?? LabelSet.Infer(pending[0].SelectMany(e => e.Labels));
         var examples = new List<Example>[paths.Length];
         for (var f = 0; f < paths.Length; f++)
         {
@@ -67,7 +67,9 @@ public static class DatasetReader
                 var unknown = labels is null ? null : p.Labels.FirstOrDefault(n => !labels.Contains(n));
                 if (unknown is not null)
                 {
-                    var reason = $"column '{options.LabelColumn}' has unknown label '{unknown}' (known: {labels!.Describe()})";
+                    var reason = options.Labels is null
+                        ? $"column '{options.LabelColumn}' has label '{unknown}', which the training data ({Path.GetFileName(paths[0])}) does not have (its labels: {labels!.Describe()})"
+                        : $"column '{options.LabelColumn}' has unknown label '{unknown}' (known: {labels!.Describe()})";
                     bad.Add((f, p.Row.Position, new BadRow(paths[f], p.Row.Location, reason)));
                     continue;
                 }

@@ -19,10 +19,10 @@ public sealed class DatasetReaderTests
     }
 
     [TestMethod]
-    public void SplitFilesShareOneLabelSet()
+    public void SplitFilesShareTheTrainingLabelSet()
     {
         using var dir = new TempDir();
-        var train = dir.Write("train.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n");
+        var train = dir.Write("train.jsonl", "{\"text\": \"a\", \"label\": \"pos\"}\n{\"text\": \"a2\", \"label\": \"neutral\"}\n{\"text\": \"a3\", \"label\": \"neg\"}\n");
         var dev = dir.Write("dev.csv", "text,label\nb,neg\n");
         var test = dir.Write("test.tsv", "text\tlabel\nc\tneutral\n");
 
@@ -35,10 +35,23 @@ public sealed class DatasetReaderTests
     }
 
     [TestMethod]
+    public void ALabelTheTrainingDataLacksIsNamedWithItsFileAndLine()
+    {
+        // A class with no training rows cannot be learned: it is a fault of the dev file, not a reason for more outputs.
+        using var dir = new TempDir();
+        var train = dir.Write("train.jsonl", "{\"text\": \"a\", \"label\": 0}\n{\"text\": \"b\", \"label\": 1}\n");
+        var dev = dir.Write("dev.jsonl", "{\"text\": \"c\", \"label\": 1}\n{\"text\": \"d\", \"label\": 2}\n");
+
+        var e = Assert.ThrowsExactly<DatasetException>(() => DatasetReader.ReadSplits(train, dev, null));
+
+        Assert.Contains("dev.jsonl:2: column 'label' has label '2', which the training data (train.jsonl) does not have (its labels: ", e.Message);
+    }
+
+    [TestMethod]
     public void SplitFilesAreAllCheckedBeforeFailing()
     {
         using var dir = new TempDir();
-        var train = dir.Write("train.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"\", \"label\": 0}\n");
+        var train = dir.Write("train.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"\", \"label\": 0}\n{\"text\": \"z\", \"label\": 0}\n");
         var dev = dir.Write("dev.jsonl", "{\"text\": \"b\", \"label\": 0}\n{\"text\": \"c\"}\n");
 
         var e = Assert.ThrowsExactly<DatasetException>(() => DatasetReader.ReadSplits(train, dev, null));

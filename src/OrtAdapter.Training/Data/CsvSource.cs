@@ -4,12 +4,14 @@ using CsvHelper;
 namespace OrtAdapter.Training.Data;
 
 /// <summary>
-/// CSV/TSV with a header row, RFC 4180 quoting (quoted fields may span lines). A stray quote inside an
-/// unquoted field is kept as text; other quoting faults and rows with the wrong number of fields are bad rows.
+/// CSV with a header row and RFC 4180 quoting (quoted fields may span lines; a stray quote inside an unquoted field
+/// is kept as text; other quoting faults are bad rows), or TSV, which has no quoting: a field is everything between
+/// tabs, quotes included (a leading quote used to swallow the rows after it). Rows with the wrong number of fields are
+/// bad rows.
 /// </summary>
 internal static class CsvSource
 {
-    public static List<RawRow> Read(string path, string[] columns, char separator)
+    public static List<RawRow> Read(string path, string[] columns, char separator, bool quoted)
     {
         var rows = new List<RawRow>();
         // Malformed records are reported by the scanner, possibly before earlier records are returned:
@@ -19,7 +21,7 @@ internal static class CsvSource
         {
             Separator = separator,
             HasHeader = true,
-            Mode = CsvMode.Rfc4180,
+            Mode = quoted ? CsvMode.Rfc4180 : CsvMode.NoEscape,
             TrackLineNumbers = true,
             SkipEmptyLines = true,
             MalformedData = CsvMalformedDataHandling.Recover,

@@ -110,8 +110,8 @@ public static class DatasetReader
         return ext switch
         {
             ".jsonl" or ".json" => JsonLinesSource.Read(path, columns),
-            ".csv" => CsvSource.Read(path, columns, options.Delimiter ?? ','),
-            ".tsv" => CsvSource.Read(path, columns, options.Delimiter ?? '\t'),
+            ".csv" => CsvSource.Read(path, columns, options.Delimiter ?? ',', quoted: true),
+            ".tsv" => CsvSource.Read(path, columns, options.Delimiter ?? '\t', quoted: false),
             ".parquet" => ParquetSource.Read(path, columns),
             _ => SqliteSource.Read(path, columns, options),
         };

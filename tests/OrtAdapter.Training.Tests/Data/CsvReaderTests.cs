@@ -25,6 +25,17 @@ public sealed class CsvReaderTests
     }
 
     [TestMethod]
+    public void TsvHasNoQuotingAStrayQuoteStaysInItsRow()
+    {
+        // The bundled data's own row '" I love it.' saved as TSV: the quote is text, and the rows after it are rows.
+        using var dir = new TempDir();
+        var path = dir.Write("quote.tsv", "text\tlabel\n\" I love it.\t1\nsecond\t0\n\"quoted\" word\t1\n");
+        var result = DatasetReader.Read(path);
+        CollectionAssert.AreEqual(new[] { "\" I love it.", "second", "\"quoted\" word" }, result.Examples.Select(e => e.Text).ToArray());
+        Assert.IsEmpty(result.BadRows);
+    }
+
+    [TestMethod]
     public void ReadsTsvByExtension()
     {
         using var dir = new TempDir();

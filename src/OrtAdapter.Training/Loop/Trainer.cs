@@ -35,6 +35,8 @@ public static class Trainer
 
         // ---- data and tokenizer ----
         var manifest = ArtifactManifest.Load(o.Artifacts);
+        if (PositionTableSize(o.Artifacts) is { } positions && o.MaxLength > positions)
+            throw new ArgumentException($"--max-length {o.MaxLength} is longer than the model's {positions} positions (max_position_embeddings in {Path.Combine(o.Artifacts, "config.json")}).");
         var tokenizer = TextTokenizer.FromModelDirectory(o.Artifacts);
         var splits = DatasetReader.ReadSplits(o.TrainData, o.DevData, o.TestData, o.Data);
         foreach (var bad in splits.BadRows.Take(5)) progress.Log($"skipped bad row {bad}");
@@ -267,6 +269,19 @@ public static class Trainer
 
     static Dictionary<string, float[]> ToFloats(IReadOnlyDictionary<string, SafeTensor> tensors) =>
         tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>(), StringComparer.Ordinal);
+
+    /// <summary>max_position_embeddings of the artifacts' config.json, when it says.</summary>
+    static int? PositionTableSize(string artifacts)
+    {
+        var path = Path.Combine(artifacts, "config.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            return json.RootElement.TryGetProperty("max_position_embeddings", out var v) && v.TryGetInt32(out var n) ? n : null;
+        }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e); }
+    }
 
     static Dictionary<string, double> ReadBestDev(string metricsPath, long bestStep) =>
         MetricsLog.Read(metricsPath).LastOrDefault(e => e.Split == MetricsEntry.DevSplit && e.Step == bestStep)?.Values.ToDictionary() ?? [];

@@ -41,6 +41,19 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void AMaxLengthBeyondThePositionTableIsRefusedBeforeTraining()
+    {
+        using var run = new TinyRun();
+        var o = Options(run, "run", run.WriteToyData("train.jsonl", 16, seed: 1), epochs: 1);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer.Run(new TrainOptions
+        {
+            Artifacts = o.Artifacts, TrainData = o.TrainData, RunDirectory = o.RunDirectory, MaxLength = 100_000,
+        }, new QuietProgress()));
+        StringAssert.StartsWith(e.Message, "--max-length 100000 is longer than the model's 512 positions");
+        Assert.IsFalse(Directory.Exists(o.RunDirectory));
+    }
+
+    [TestMethod]
     public void ShortRunWritesItsReportAndLearnsASeparableSet()
     {
         using var run = new TinyRun();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrtAdapter.Autodiff;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Heads;
@@ -35,7 +34,7 @@ public static class ArtifactBuilder
         // Only an artifacts folder (or an empty one) is replaced: whatever else a folder holds is the user's.
         if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any() && !File.Exists(Path.Combine(outputFolder, ArtifactManifest.FileName)))
             throw new IOException($"'{outputFolder}' holds files that are not OrtAdapter artifacts (no {ArtifactManifest.FileName}): choose a new or empty folder.");
-        var baseSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModelPath)));
+        var baseSha = FileHash.Sha256(baseModelPath);
         var baseModel = ModelFile.Load(baseModelPath);
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(baseModelPath))!;
 

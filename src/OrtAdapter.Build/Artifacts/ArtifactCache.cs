@@ -1,4 +1,5 @@
-using System.Security.Cryptography;
+
+using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Artifacts;
 
@@ -10,7 +11,7 @@ public static class ArtifactCache
 {
     public static (string Folder, bool Built) Resolve(string baseModel, ArtifactRecipe recipe, string? prebuilt, string cacheRoot, Action<string>? log = null)
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModel)));
+        var sha = FileHash.Sha256(baseModel);
         var hash = recipe.Hash(sha);
         if (prebuilt is not null && ArtifactManifest.TryLoad(prebuilt)?.OptionsHash == hash)
             return (prebuilt, false);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 
@@ -18,7 +17,7 @@ public static class FrozenWeightsFile
         var basePath = Path.GetFullPath(Path.Combine(folder, manifest.BaseModel));
         if (!File.Exists(basePath))
             throw new OnnxFormatException($"{path} is missing and the base model it is extracted from, {basePath}, is not there either.");
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(basePath)));
+        var sha = FileHash.Sha256(basePath);
         if (sha != manifest.BaseModelSha256)
             throw new OnnxFormatException($"{basePath}: SHA-256 {sha} differs from the {manifest.BaseModelSha256} the artifacts in {folder} were built from; rebuild them.");
         var weights = ModelFile.Load(basePath).Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);

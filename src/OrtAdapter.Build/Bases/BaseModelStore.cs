@@ -62,10 +62,5 @@ public sealed class BaseModelStore(string cacheRoot, string repoRoot, string? pa
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
-    static bool Matches(string path, string sha256)
-    {
-        if (!File.Exists(path)) return false;
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream)) == sha256;
-    }
+    static bool Matches(string path, string sha256) => File.Exists(path) && FileHash.Sha256(path) == sha256;
 }

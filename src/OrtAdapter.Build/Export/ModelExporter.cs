@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Onnx;
@@ -35,7 +34,7 @@ public static class ModelExporter
         options ??= ExportOptions.Default;
         var (tensors, metadata) = AdapterFile.Read(adapterFile);
         if (!File.Exists(baseModel)) throw new ExportException($"{baseModel}: base model not found.");
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(baseModel)));
+        var sha = FileHash.Sha256(baseModel);
         var expected = metadata[InferenceMetadata.BaseModelSha256];
         if (sha != expected)
             throw new ExportException($"{baseModel}: SHA-256 {sha} differs from {expected}, the base model {adapterFile} was trained on; attach it to that model.");

@@ -17,12 +17,11 @@ public static class MatMulProbe
 {
     public static double GflopPerSecond(ExecutionDevice device, int m = 4096, int k = 384, int n = 1536, int threads = 0, int runs = 31)
     {
-        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "matmul" } };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 17 });
-        var graph = new OnnxGraph(model);
+        var graph = RuntimeModel.Create("matmul");
+        var model = graph.Model;
         var rng = new Random(0);
         graph.AddInitializer(TensorData.FromFloats("w", Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), k, n));
-        graph.Proto.Input.Add(new ValueInfoProto { Name = "x", Type = new TensorType((int)DataType.Float, [Dim.Of(m), Dim.Of(k)]).ToTypeProto() });
+        graph.Proto.Input.Add(RuntimeModel.Value("x", (int)DataType.Float, [Dim.Of(m), Dim.Of(k)]));
         graph.Proto.Output.Add(new ValueInfoProto { Name = new OpBuilder(graph, "p").MatMul("x", "w") });
         using var options = device.CreateSessionOptions(threads);
         using var session = new InferenceSession(ModelFile.ToBytes(model), options);

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Inference.Runtime;
 

@@ -23,11 +23,12 @@ sealed class RecipeOptions
     readonly Option<int> _labels = new Option<int>("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 }.AtLeast(1);
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
     readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
+    readonly Option<double> _headDropout = new Option<double>("--head-dropout") { Description = "Dropout on the pooled vector before the linear head, while training.", DefaultValueFactory = _ => ArtifactRecipe.Default.HeadDropout }.Probability();
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
 
-    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _loss, _maxGradNorm, _unfused];
+    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _loss, _maxGradNorm, _unfused];
 
     /// <summary>The base model file: a known name is fetched into the model cache once (and hash-checked).</summary>
     public string BaseModel(ParseResult p, Action<string>? log = null) =>
@@ -43,6 +44,7 @@ sealed class RecipeOptions
         NumLabels = p.GetValue(_labels),
         Task = p.GetValue(_task),
         Pooling = p.GetValue(_pooling) ?? BasePooling.Of(p.GetValue(_base)!) ?? PoolingKind.Mean,
+        HeadDropout = p.GetValue(_headDropout),
         Loss = LossSpec.Format(LossSpec.ParseRecipe(p.GetValue(_loss)!)),
         MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),

@@ -45,7 +45,7 @@ public static class TrainVerb
         var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." }.NumberList();
         var resume = new Option<bool>("--resume") { Description = "Continue the run folder's last checkpoint." };
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
-        var command = new Command("train", "Train an adapter (default: bundled bert-mini, sentiment-uci, default recipe).")
+        var command = new Command("train", "Train an adapter (default: all-MiniLM-L6-v2, bundled sentiment-uci data, default recipe).")
         {
             artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,

@@ -4,11 +4,16 @@ using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Cli;
 
-/// <summary>Entry point: one subcommand per verb; user-facing faults become one line on stderr and exit code 1.</summary>
+/// <summary>
+/// Entry point: one subcommand per verb. Every failure reaches the user as one line on stderr and exit code 1; a
+/// fault that is not in the user's input (a bug, or a runtime fault) also leaves its full trace in a log file, and
+/// <c>--verbose</c> prints it.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        var verbose = new Option<bool>("--verbose") { Description = "Print the full trace of a failure.", Recursive = true };
         var root = new RootCommand("OrtAdapter: fine-tune adapters on frozen ONNX encoders with ONNX Runtime.")
         {
             InspectVerb.Create(),
@@ -19,6 +24,7 @@ public static class Program
             PredictVerb.Create(),
             BenchVerb.Create(),
         };
+        root.Options.Add(verbose);
         try
         {
             var parsed = root.Parse(args);
@@ -30,19 +36,28 @@ public static class Program
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (IsUserFault(e))
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            var fault = Innermost(e);
+            if (IsUserFault(fault))
+                Console.Error.WriteLine($"error: {OneLine(fault.Message)}");
+            else
+                Console.Error.WriteLine($"error: {OneLine(fault.Message)} ({fault.GetType().Name}; {CrashLog.Write(e, args)})");
+            if (args.Contains("--verbose")) Console.Error.WriteLine(e);
             return 1;
         }
     }
 
-    /// <summary>Faults in what the user gave us (a bad or missing file), as opposed to bugs, which keep their stack trace.</summary>
+    /// <summary>Faults in what the user gave us (a bad or missing file, a bad value), as opposed to bugs and runtime faults.</summary>
     static bool IsUserFault(Exception e) =>
         e is OnnxFormatException or OrtAdapter.Training.Data.DatasetException or OrtAdapter.Build.Losses.LossException
             or OrtAdapter.Build.Surgery.EncoderStructureException or OrtAdapter.Build.Checkpoints.CheckpointException
             or OrtAdapter.Build.Checkpoints.SafeTensorsException or OrtAdapter.Build.Export.ExportException or OrtAdapter.Autodiff.GradientException
             or ArgumentException or InvalidOperationException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException;
+
+    /// <summary>Wrappers (a type initializer, a task, reflection) say nothing of their own: report what they wrap.</summary>
+    static Exception Innermost(Exception e) =>
+        e is TypeInitializationException or AggregateException or System.Reflection.TargetInvocationException && e.InnerException is { } inner ? Innermost(inner) : e;
 
     static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

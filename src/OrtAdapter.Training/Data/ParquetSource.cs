@@ -18,7 +18,9 @@ internal static class ParquetSource
             data = result.Data;
             names = [.. result.Schema.Fields.Select(f => f.Name)];
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
+        // Parquet.Net reports a damaged file with whatever its decoder hits (Thrift, overflow, index errors): any failure
+        // of the parse is the file's fault.
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new DatasetException($"{path}: not a readable Parquet file: {e.Message}", e);
         }

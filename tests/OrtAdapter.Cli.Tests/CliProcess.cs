@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using OrtAdapter.Tests.Shared;
+
+namespace OrtAdapter.Cli.Tests;
+
+/// <summary>What one run of the CLI left: exit code and both streams.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstderr: {Stderr}\nstdout: {(Stdout.Length > 2000 ? Stdout[..2000] + "..." : Stdout)}";
+}
+
+/// <summary>Runs the built <c>ortadapter</c> as its own process, as a user would, in a working folder of the test's.</summary>
+public static class CliProcess
+{
+    static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "ortadapter.dll");
+
+    /// <summary>The repository root (bundled models, data and prebuilt artifacts).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static Process Start(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        // Progress bars and colours off: the streams are read as plain text.
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["TERM"] = "dumb";
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    public static CliResult Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(workingDirectory, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"ortadapter {string.Join(' ', args)} ran past {timeout}");
+        }
+        p.WaitForExit();
+        return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(RepoRootLocator.SearchStart); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OrtAdapter.sln"))) return dir.FullName;
+        throw new InvalidOperationException("OrtAdapter.sln not found above " + RepoRootLocator.SearchStart);
+    }
+}

@@ -61,8 +61,10 @@ public static class Trainer
         // One "loss_term_k" output per term of the artifacts' recipe (one-term recipes have only loss_term_1).
         var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
 
-        // ---- init or resume ----
-        Directory.CreateDirectory(o.RunDirectory);
+        // ---- init or resume: nothing is written until the sessions are up, so a failed start leaves no trace ----
+        var record = RunRecord.Of(o, manifest);
+        if (o.Resume) RunRecord.CheckResume(o.RunDirectory, record);
+        var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
         var bestDir = Path.Combine(o.RunDirectory, BestCheckpoint);
         var resume = o.Resume;
         var start = Checkpoint.Load(resume ? lastDir : Path.Combine(o.Artifacts, manifest.Checkpoint));
@@ -71,12 +73,13 @@ public static class Trainer
         int bestEpoch = resume && start.State.Extra.TryGetValue("best_epoch", out var be) ? int.Parse(be) : -1;
         long bestStep = resume && start.State.Extra.TryGetValue("best_step", out var bs) ? long.Parse(bs) : -1;
         int evalsWithoutGain = resume && start.State.Extra.TryGetValue("evals_without_gain", out var ew) ? int.Parse(ew) : 0;
+        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors));
+        using var feeds = sessions.NewFeeds();
+        Directory.CreateDirectory(o.RunDirectory);
+        if (!resume) RunRecord.Write(o.RunDirectory, record);
         var metricsPath = Path.Combine(o.RunDirectory, MetricsFile);
         if (resume && File.Exists(metricsPath)) MetricsLog.TruncateAfter(metricsPath, step);
         using var log = MetricsLog.Open(metricsPath, append: resume);
-        var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
-        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors));
-        using var feeds = sessions.NewFeeds();
         progress.Log($"{(resume ? $"resumed at step {step}" : "training")} on {device}: {splits.Train.Count} train / {splits.Dev.Count} dev / {splits.Test.Count} test examples, " +
             $"{totalSteps} steps, {manifest.TrainableParameterCount:N0} trainable parameters, frozen weights {sessions.FrozenBytes / 1e6:F1} MB shared");
 
@@ -286,7 +289,10 @@ public static class Trainer
     static Dictionary<string, double> ReadBestDev(string metricsPath, long bestStep) =>
         MetricsLog.Read(metricsPath).LastOrDefault(e => e.Split == MetricsEntry.DevSplit && e.Step == bestStep)?.Values.ToDictionary() ?? [];
 
-    /// <summary>summary.json records the artifacts folder (relative to the run) so `ortadapter export RUN` finds its graphs.</summary>
+    /// <summary>
+    /// summary.json records the artifacts folder relative to the run (found when both move together) and in full (found
+    /// when only the run moves), so `ortadapter export RUN` finds its graphs.
+    /// </summary>
     static void WriteReport(string runDir, string artifacts, int maxLength, string metricsPath, TrainResult result, ClassificationMetrics? test, LabelSet? labels)
     {
         TrainingPlots.WriteCurves(Path.Combine(runDir, "curves.png"), MetricsLog.Read(metricsPath));
@@ -296,6 +302,7 @@ public static class Trainer
             result.Steps, result.BestEpoch, result.BestStep, result.BestDev, result.Test, result.TrainSamplesPerSecond,
             ElapsedSeconds = result.Elapsed.TotalSeconds, Labels = labels?.Names, MaxLength = maxLength,
             Artifacts = Path.GetRelativePath(Path.GetFullPath(runDir), Path.GetFullPath(artifacts)),
+            ArtifactsFullPath = Path.GetFullPath(artifacts),
         };
         OrtAdapter.Onnx.AtomicFile.WriteAllText(Path.Combine(runDir, "summary.json"), JsonSerializer.Serialize(summary, ArtifactManifest.Json) + "\n");
     }

@@ -41,6 +41,36 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void ResumeWithOtherOptionsThanTheRunStartedWithIsRefused()
+    {
+        using var run = new TinyRun();
+        var o = Options(run, "run", run.WriteToyData("train.jsonl", 16, seed: 1), epochs: 2);
+        Trainer.Run(new TrainOptions
+        {
+            Artifacts = o.Artifacts, TrainData = o.TrainData, DevData = o.DevData, TestData = o.TestData, RunDirectory = o.RunDirectory,
+            Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, MaxLength = o.MaxLength, Threads = 1, Seed = o.Seed,
+            StopAfterSteps = 1,
+        }, new QuietProgress());
+        var before = Directory.GetFiles(o.RunDirectory, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+        TrainOptions Resume(int epochs, double lr, int seed) => new()
+        {
+            Artifacts = o.Artifacts, TrainData = o.TrainData, DevData = o.DevData, TestData = o.TestData, RunDirectory = o.RunDirectory,
+            Epochs = epochs, BatchSize = o.BatchSize, LearningRate = lr, MaxLength = o.MaxLength, Threads = 1, Seed = seed, Resume = true,
+        };
+        foreach (var (changed, options) in new[] { ("--epochs", Resume(5, o.LearningRate, o.Seed)), ("--lr", Resume(o.Epochs, 0.5, o.Seed)), ("--seed", Resume(o.Epochs, o.LearningRate, 99)) })
+        {
+            var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer.Run(options, new QuietProgress()));
+            StringAssert.StartsWith(e.Message, $"--resume: {changed} is ");
+            StringAssert.Contains(e.Message, "a run continues with the options it started with");
+        }
+        foreach (var (file, bytes) in before) CollectionAssert.AreEqual(bytes, File.ReadAllBytes(file), file);
+
+        var resumed = Trainer.Run(Resume(o.Epochs, o.LearningRate, o.Seed), new QuietProgress());
+        Assert.AreEqual(4L, resumed.Steps, "the same options continue the run");
+    }
+
+    [TestMethod]
     public void AMaxLengthBeyondThePositionTableIsRefusedBeforeTraining()
     {
         using var run = new TinyRun();

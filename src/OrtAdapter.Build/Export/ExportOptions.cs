@@ -18,5 +18,8 @@ public sealed class ExportOptions
     /// <summary>Also write the adapter-only file <c>&lt;name&gt;.adapter.safetensors</c> beside the model. Default true.</summary>
     public bool WriteAdapterFile { get; init; } = true;
 
+    /// <summary>Replace an existing model (and adapter) file. Default false: an existing file is an error.</summary>
+    public bool Overwrite { get; init; }
+
     public static ExportOptions Default { get; } = new();
 }

@@ -14,7 +14,8 @@ namespace OrtAdapter.Build.Export;
 public sealed class ExportSource
 {
     // The trainer's names (OrtAdapter.Training sits above this project, so they are repeated here).
-    public const string BestCheckpoint = "checkpoint-best", SummaryFile = "summary.json", ArtifactsField = "artifacts", LabelsField = "labels",
+    public const string BestCheckpoint = "checkpoint-best", SummaryFile = "summary.json", ArtifactsField = "artifacts",
+        ArtifactsFullPathField = "artifacts_full_path", LabelsField = "labels",
         MaxLengthField = "max_length";
 
     public required string ArtifactsFolder { get; init; }
@@ -60,8 +61,7 @@ public sealed class ExportSource
             try
             {
                 using var doc = JsonDocument.Parse(summary);
-                if (artifactsFolder is null && doc.RootElement.TryGetProperty(ArtifactsField, out var a) && a.ValueKind == JsonValueKind.String)
-                    artifactsFolder = Path.GetFullPath(Path.Combine(runFolder, a.GetString()!));
+                artifactsFolder ??= RecordedArtifacts(doc.RootElement, runFolder, summaryPath);
                 if (doc.RootElement.TryGetProperty(LabelsField, out var l) && l.ValueKind == JsonValueKind.Array)
                     labels = l.EnumerateArray().Select(e => e.ToString()).ToList();
                 if (doc.RootElement.TryGetProperty(MaxLengthField, out var m))
@@ -85,6 +85,17 @@ public sealed class ExportSource
             MaxLength = maxLength,
             SummaryJson = summary,
         };
+    }
+
+    /// <summary>The run's artifacts: relative to the run (both moved together), else the full path (the run moved alone).</summary>
+    static string? RecordedArtifacts(JsonElement summary, string runFolder, string summaryPath)
+    {
+        string? Field(string name) => summary.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (Field(ArtifactsField) is not { } relative) return null;
+        var candidates = new[] { Path.GetFullPath(Path.Combine(runFolder, relative)), Field(ArtifactsFullPathField) }.OfType<string>().ToList();
+        return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, ArtifactManifest.FileName)))
+            ?? throw new ExportException($"{summaryPath}: the run's artifacts folder ({string.Join(" or ", candidates.Distinct())}) is gone; " +
+                "give the artifacts folder it was trained with (--artifacts), or rebuild the same recipe with 'ortadapter build'.");
     }
 
     static Dictionary<string, SafeTensor> LoadTrainable(string folder, ArtifactManifest manifest, string artifactsFolder)

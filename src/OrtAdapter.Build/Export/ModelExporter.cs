@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Onnx;
@@ -25,7 +26,7 @@ public static class ModelExporter
         var trainable = manifest.Trainable.Select(t => t.Name).ToList();
         var model = LeanModel.Build(eval, trainable, source.Tensors, metadata, options, Path.Combine(source.CheckpointFolder, Checkpoint.WeightsFile));
         var adapter = options.WriteAdapterFile ? AdapterFile.ToBytes(source.Tensors, metadata) : null;
-        return Write(model, outputPath, adapter);
+        return Write(model, outputPath, adapter, options.Overwrite);
     }
 
     /// <summary>Rebuilds the lean model of <paramref name="adapterFile"/> on <paramref name="baseModel"/>, which must be the base it was trained on.</summary>
@@ -49,7 +50,7 @@ public static class ModelExporter
             var extra = tensors.Keys.Except(trainable).ToList();
             if (extra.Count > 0) throw new ExportException($"{adapterFile}: tensor '{extra[0]}' is not a trainable tensor of the recipe it records.");
             var model = LeanModel.Build(eval, trainable, tensors, metadata, options, adapterFile);
-            return Write(model, outputPath, adapter: null);
+            return Write(model, outputPath, adapter: null, options.Overwrite);
         }
         finally
         {
@@ -57,27 +58,34 @@ public static class ModelExporter
         }
     }
 
-    /// <summary>Writes the model (and the adapter file) beside their targets, then renames both into place.</summary>
-    static ExportResult Write(ModelProto model, string outputPath, byte[]? adapter)
+    /// <summary>
+    /// Writes the model (and the adapter file) to temporary siblings, flushed, then renames both into place one right
+    /// after the other. An existing file is replaced only when the options say so.
+    /// </summary>
+    static ExportResult Write(ModelProto model, string outputPath, byte[]? adapter, bool overwrite)
     {
         var modelPath = Path.GetFullPath(outputPath);
         var adapterPath = adapter is null ? null : AdapterFile.PathFor(modelPath);
-        var stamp = $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        var (modelTemp, adapterTemp) = (modelPath + stamp, adapterPath + stamp);
+        if (!overwrite && new[] { modelPath, adapterPath }.FirstOrDefault(File.Exists) is { } existing)
+            throw new ExportException($"{existing} already exists: give --overwrite to replace it, or another --out.");
+        if (Directory.Exists(modelPath)) throw new ExportException($"--out {outputPath} is a folder; give a file name such as {Path.Combine(outputPath, "model.onnx")}.");
+        var modelTemp = AtomicFile.TempPathFor(modelPath);
+        var adapterTemp = adapterPath is null ? null : AtomicFile.TempPathFor(adapterPath);
         try
         {
             // Under 2 GiB the weights stay inline; above, ModelFile.Save needs a data file named after the real model.
-            var external = model.CalculateSize() >= ModelFile.ProtobufLimitBytes - (1 << 20)
-                ? new SaveOptions { ExternalDataFileName = Path.GetFileName(modelPath) + ".data" } : null;
-            ModelFile.Save(model, modelTemp, external);
-            if (adapter is not null) AtomicFile.WriteAllBytes(adapterTemp, adapter);
+            if (model.CalculateSize() >= ModelFile.ProtobufLimitBytes - (1 << 20))
+                ModelFile.Save(model, modelTemp, new SaveOptions { ExternalDataFileName = Path.GetFileName(modelPath) + ".data" });
+            else
+                AtomicFile.WriteDurable(modelTemp, s => model.WriteTo(s));
+            if (adapterTemp is not null) AtomicFile.WriteDurable(adapterTemp, s => s.Write(adapter));
             File.Move(modelTemp, modelPath, overwrite: true);
-            if (adapterPath is not null) File.Move(adapterTemp, adapterPath, overwrite: true);
+            if (adapterTemp is not null) File.Move(adapterTemp, adapterPath!, overwrite: true);
         }
         finally
         {
             if (File.Exists(modelTemp)) File.Delete(modelTemp);
-            if (adapterPath is not null && File.Exists(adapterTemp)) File.Delete(adapterTemp);
+            if (adapterTemp is not null && File.Exists(adapterTemp)) File.Delete(adapterTemp);
         }
         return new ExportResult(modelPath, new FileInfo(modelPath).Length, adapterPath, adapter?.Length ?? 0,
             model.Graph.Node.Count, model.Graph.Initializer.Count);

@@ -16,17 +16,18 @@ public static class ExportVerb
         var artifacts = new Option<string?>("--artifacts") { Description = "Artifacts folder of the checkpoint (default: the one the run's summary.json records)." };
         var embedding = new Option<bool>("--embedding") { Description = "Also output the pooled sentence embedding ('pooled')." };
         var fp16 = new Option<bool>("--fp16") { Description = "Store weights as float16 (computed in float: Cast after each weight)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the --out file (and its adapter file) when it exists." };
         var int8 = new Option<bool>("--int8") { Description = "Quantize MatMul weights to 8 bits (DynamicQuantizeLinear + MatMulInteger)." };
         var noAdapter = new Option<bool>("--no-adapter-file") { Description = "Do not write the adapter-only file." };
         var command = new Command("export", "Export a trained adapter as a lean ONNX inference model plus an adapter-only safetensors file.")
         {
-            source, output, artifacts, embedding, fp16, int8, noAdapter,
+            source, output, artifacts, embedding, fp16, int8, noAdapter, overwrite,
         };
         command.SetAction(p =>
         {
             var options = new ExportOptions
             {
-                Embedding = p.GetValue(embedding), Float16 = p.GetValue(fp16), Int8 = p.GetValue(int8), WriteAdapterFile = !p.GetValue(noAdapter),
+                Embedding = p.GetValue(embedding), Float16 = p.GetValue(fp16), Int8 = p.GetValue(int8), Overwrite = p.GetValue(overwrite), WriteAdapterFile = !p.GetValue(noAdapter),
             };
             var result = ModelExporter.Export(p.GetRequiredValue(source), p.GetValue(output)!, options, p.GetValue(artifacts));
             Print(result);

@@ -84,7 +84,8 @@ public static class TrainVerb
                 $"test {(result.Test is null ? "-" : Format(result.Test))}, {result.TrainSamplesPerSecond:F1} train samples/s, {result.Elapsed:m\\:ss}");
             Console.WriteLine($"best checkpoint: {result.BestCheckpoint}; curves: {Path.Combine(runDir, "curves.png")}");
             if (p.GetValue(noExport)) return 0;
-            var export = ModelExporter.Export(runDir, Path.Combine(runDir, "model.onnx"));
+            // The run folder is this run's own: a resumed run replaces the model it exported before.
+            var export = ModelExporter.Export(runDir, Path.Combine(runDir, "model.onnx"), new ExportOptions { Overwrite = true });
             Console.WriteLine($"exported {export.ModelPath} ({export.ModelBytes / 1e6:F1} MB) and {export.AdapterPath} ({export.AdapterBytes / 1e3:F0} KB)");
             return 0;
         });

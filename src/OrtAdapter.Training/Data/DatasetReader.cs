@@ -93,7 +93,7 @@ public static class DatasetReader
         var text = new StringBuilder();
         var counts = paths.Distinct().Select(p => (Path: p, Count: bad.Count(b => b.File == p))).Where(c => c.Count > 0);
         text.Append(string.Join("; ", counts.Select(c => $"{c.Path}: {c.Count} bad row{(c.Count == 1 ? "" : "s")}")));
-        text.Append(". Fix them or set SkipBadRows to leave them out. ");
+        text.Append(". Fix them, or leave them out with --skip-bad-rows (DatasetOptions.SkipBadRows). ");
         text.Append(bad.Count > max ? $"First {max}:" : "Rows:");
         foreach (var row in bad.Take(max)) text.Append('\n').Append("  ").Append(row);
         if (bad.Count > max) text.Append('\n').Append($"  ... and {bad.Count - max} more");
@@ -109,9 +109,9 @@ public static class DatasetReader
         var columns = RowInterpreter.Columns(options);
         return ext switch
         {
-            ".jsonl" or ".json" => JsonLinesSource.Read(path, columns),
-            ".csv" => CsvSource.Read(path, columns, options.Delimiter ?? ',', quoted: true),
-            ".tsv" => CsvSource.Read(path, columns, options.Delimiter ?? '\t', quoted: false),
+            ".jsonl" or ".json" => Utf8Lines.MarkInvalid(path, header: false, () => JsonLinesSource.Read(path, columns)),
+            ".csv" => Utf8Lines.MarkInvalid(path, header: true, () => CsvSource.Read(path, columns, options.Delimiter ?? ',', quoted: true)),
+            ".tsv" => Utf8Lines.MarkInvalid(path, header: true, () => CsvSource.Read(path, columns, options.Delimiter ?? '\t', quoted: false)),
             ".parquet" => ParquetSource.Read(path, columns),
             _ => SqliteSource.Read(path, columns, options),
         };

@@ -46,6 +46,7 @@ public sealed class GarbageInputTests
             ["train", "--threads", "-5"],
             ["train", "--device", "foo", "--artifacts", bertMiniArtifacts, "--run", $"{d}/run0"],
             ["train", "--resume"],
+            ["train", "--artifacts", bertMiniArtifacts, "--reduction", "8", "--run", $"{d}/run0"],
             ["train", "--artifacts", $"{d}/garbage-artifacts", "--run", $"{d}/run1"],
             ["train", "--artifacts", $"{d}/missing-artifacts", "--run", $"{d}/run2"],
             ["train", "--artifacts", bertMiniArtifacts, "--train", $"{d}/garbage.jsonl", "--run", $"{d}/run3"],

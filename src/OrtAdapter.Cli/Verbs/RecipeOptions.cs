@@ -30,6 +30,9 @@ sealed class RecipeOptions
 
     public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _loss, _maxGradNorm, _unfused];
 
+    /// <summary>The first recipe option the command line gives (not left at its default), or null.</summary>
+    public string? FirstGiven(ParseResult p) => All.FirstOrDefault(o => p.GetResult(o) is { Implicit: false })?.Name;
+
     /// <summary>The base model file: a known name is fetched into the model cache once (and hash-checked).</summary>
     public string BaseModel(ParseResult p, Action<string>? log = null) =>
         new BaseModelStore(RepoDefaults.ModelCache, repoRoot: ".").Resolve(p.GetValue(_base)!, log);

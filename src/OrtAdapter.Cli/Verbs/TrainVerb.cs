@@ -17,7 +17,7 @@ public static class TrainVerb
     public static Command Create()
     {
         var recipe = new RecipeOptions();
-        var artifacts = new Option<string?>("--artifacts") { Description = "Use this artifacts folder as it is (recipe options are then ignored)." };
+        var artifacts = new Option<string?>("--artifacts") { Description = "Use this artifacts folder as it is (it fixes the recipe: recipe options are refused with it)." };
         var train = new Option<string>("--train") { Description = "Training data (.jsonl, .csv, .tsv, .parquet, .db/.sqlite).", DefaultValueFactory = _ => RepoDefaults.TrainData };
         var dev = new Option<string?>("--dev") { Description = "Dev data (best-epoch selection).", DefaultValueFactory = _ => RepoDefaults.DevData };
         var test = new Option<string?>("--test") { Description = "Test data (scored with the best dev checkpoint).", DefaultValueFactory = _ => RepoDefaults.TestData };
@@ -53,6 +53,8 @@ public static class TrainVerb
         foreach (var o in recipe.All.Concat(device.All)) command.Options.Add(o);
         command.SetAction(p =>
         {
+            if (p.GetValue(artifacts) is not null && recipe.FirstGiven(p) is { } given)
+                throw new ArgumentException($"--artifacts trains with the recipe that folder was built with, so {given} would be ignored: drop {given}, or drop --artifacts to pick artifacts by recipe.");
             using var progress = ProgressReporter.Create();
             // Accumulating gradients over micro-batches needs the optimizer as its own graph.
             var wanted = p.GetValue(accumulate) > 1 ? recipe.Recipe(p) with { FuseOptimizer = false } : recipe.Recipe(p);

@@ -91,6 +91,7 @@ public static class ArtifactBuilder
                 OptimizerModel = optimizer is null ? null : OptimizerModel,
                 OptimizerFused = recipe.FuseOptimizer,
                 FrozenWeights = FrozenWeights,
+                FrozenWeightsSha256 = FileHash.Sha256(Path.Combine(temp, FrozenWeights)),
                 Checkpoint = CheckpointFolder,
                 Trainable = initial.Select(t => new TensorSpec(t.Name, DataTypes.Name(t.DataType), t.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())).ToList(),
                 DropoutMasks = dropoutSites.Select(s => new DropoutMaskSpec(s.MaskInput, s.Dims, s.Rate)).ToList(),

@@ -28,6 +28,8 @@ public sealed record ArtifactManifest
     public string? OptimizerModel { get; init; }
     public required bool OptimizerFused { get; init; }
     public required string FrozenWeights { get; init; }
+    /// <summary>SHA-256 of the frozen weights file as built; null in manifests written before it was recorded.</summary>
+    public string? FrozenWeightsSha256 { get; init; }
     public required string Checkpoint { get; init; }
     public required IReadOnlyList<TensorSpec> Trainable { get; init; }
     public required IReadOnlyList<DropoutMaskSpec> DropoutMasks { get; init; }

@@ -5,18 +5,33 @@ namespace OrtAdapter.Build.Artifacts;
 
 /// <summary>
 /// frozen_weights.bin holds the base model's weights once for an artifacts folder. It is derived data: when it is
-/// missing (the prebuilt folder in git leaves it out to keep the repo small), it is rebuilt byte for byte from
-/// the base model the manifest names, after checking that model's SHA-256, at the offsets the graphs record.
+/// missing (the prebuilt folder in git leaves it out to keep the repo small) or no longer has the SHA-256 the manifest
+/// recorded at build time (damaged), it is rebuilt byte for byte from the base model the manifest names, after
+/// checking that model's SHA-256, at the offsets the graphs record.
 /// </summary>
 public static class FrozenWeightsFile
 {
-    public static void EnsureExists(string folder, ArtifactManifest manifest)
+    /// <summary>Makes sure the folder's frozen weights are there and intact (hashed on every call: ~0.1 s for MiniLM's 86 MB).</summary>
+    public static void EnsureValid(string folder, ArtifactManifest manifest, Action<string>? log = null)
     {
         var path = Path.Combine(folder, manifest.FrozenWeights);
-        if (File.Exists(path)) return;
+        if (File.Exists(path))
+        {
+            if (manifest.FrozenWeightsSha256 is not { } expected || FileHash.Sha256(path) == expected) return;
+            log?.Invoke($"{path} does not have the SHA-256 its manifest recorded (damaged): extracting it again from the base model");
+        }
+        Extract(folder, manifest, path);
+        if (manifest.FrozenWeightsSha256 is { } recorded && FileHash.Sha256(path) is var actual && actual != recorded)
+            throw new OnnxFormatException($"{path}: extracted from the base model, its SHA-256 {actual[..12]}… still differs from the manifest's {recorded[..12]}…; " +
+                $"the artifacts in {folder} are inconsistent: rebuild them (ortadapter build).");
+    }
+
+    static void Extract(string folder, ArtifactManifest manifest, string path)
+    {
         var basePath = Path.GetFullPath(Path.Combine(folder, manifest.BaseModel));
         if (!File.Exists(basePath))
-            throw new OnnxFormatException($"{path} is missing and the base model it is extracted from, {basePath}, is not there either.");
+            throw new OnnxFormatException($"{path} is missing or damaged and the base model it is extracted from, {basePath}, is not there: " +
+                "fetch or restore that model (a known base is fetched by 'ortadapter build --base NAME'), or rebuild the artifacts.");
         var sha = FileHash.Sha256(basePath);
         if (sha != manifest.BaseModelSha256)
             throw new OnnxFormatException($"{basePath}: SHA-256 {sha} differs from the {manifest.BaseModelSha256} the artifacts in {folder} were built from; rebuild them.");

@@ -31,8 +31,9 @@ public static class Checkpoint
         Directory.CreateDirectory(staging);
         try
         {
-            SafeTensors.Write(Path.Combine(staging, WeightsFile), data.Tensors, new Dictionary<string, string> { ["format"] = "ortadapter-checkpoint" });
-            AtomicFile.WriteAllText(Path.Combine(staging, StateFile), CheckpointStateJson.Write(data.State));
+            var weights = Path.Combine(staging, WeightsFile);
+            SafeTensors.Write(weights, data.Tensors, new Dictionary<string, string> { ["format"] = "ortadapter-checkpoint" });
+            AtomicFile.WriteAllText(Path.Combine(staging, StateFile), CheckpointStateJson.Write(data.State, FileHash.Sha256(weights)));
             writeExtra?.Invoke(staging);
         }
         catch
@@ -58,9 +59,12 @@ public static class Checkpoint
 
         var weightsPath = Path.Combine(target, WeightsFile);
         if (!File.Exists(weightsPath)) throw new CheckpointException($"{weightsPath}: missing file.");
+        var state = CheckpointStateJson.Read(Path.Combine(target, StateFile));
+        if (state.WeightsSha256 is { } expected && FileHash.Sha256(weightsPath) is var actual && actual != expected)
+            throw new CheckpointException($"{weightsPath}: SHA-256 {actual[..12]}… differs from the {expected[..12]}… that {StateFile} recorded when it was saved: " +
+                "the file was damaged or changed. Use the run's other checkpoint (checkpoint-best or checkpoint-last) or train again.");
         var weights = SafeTensors.Read(weightsPath);
         CheckOptimizerState(weights.Tensors, weightsPath);
-        var state = CheckpointStateJson.Read(Path.Combine(target, StateFile));
         return new CheckpointData { Tensors = weights.Tensors, State = state };
     }
 

@@ -17,6 +17,12 @@ public sealed class CheckpointState
     /// <summary>The run's options as the trainer serialises them (any JSON), or null.</summary>
     public JsonNode? Options { get; init; }
 
+    /// <summary>
+    /// SHA-256 of weights.safetensors as saved (lower-case hex); <see cref="Checkpoint.Load"/> checks the file against it.
+    /// Set by <see cref="Checkpoint.Save"/> (a value given to Save is ignored); null in checkpoints saved before it existed.
+    /// </summary>
+    public string? WeightsSha256 { get; init; }
+
     /// <summary>Anything else the trainer needs to resume exactly (data order, RNG state), as strings. Written sorted by key.</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
 }

@@ -10,7 +10,7 @@ internal static class CheckpointStateJson
     const string Format = "ortadapter-checkpoint";
     const int Version = 1;
 
-    public static string Write(CheckpointState s)
+    public static string Write(CheckpointState s, string weightsSha256)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
@@ -20,6 +20,7 @@ internal static class CheckpointStateJson
             w.WriteNumber("version", Version);
             w.WriteNumber("step", s.Step);
             w.WriteNumber("epoch", s.Epoch);
+            w.WriteString("weights_sha256", weightsSha256);
             w.WritePropertyName("best_metric");
             if (s.BestMetric is { } m && double.IsFinite(m)) w.WriteNumberValue(m); else w.WriteNullValue();
             w.WritePropertyName("options");
@@ -48,6 +49,8 @@ internal static class CheckpointStateJson
         if (epoch > int.MaxValue) throw Fault($"'epoch' {epoch} is out of range.");
         var best = o["best_metric"];
         if (best is not null && best.GetValueKind() != JsonValueKind.Number) throw Fault("'best_metric' is neither a number nor null.");
+        var sha = o["weights_sha256"];
+        if (sha is not null && (sha.GetValueKind() != JsonValueKind.String || ((string)sha!).Length != 64)) throw Fault("'weights_sha256' is not a SHA-256 in hex.");
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         if (o["extra"] is { } e)
         {
@@ -61,6 +64,7 @@ internal static class CheckpointStateJson
             Epoch = (int)epoch,
             BestMetric = best is null ? null : (double)best,
             Options = o["options"]?.DeepClone(),
+            WeightsSha256 = sha is null ? null : (string)sha!,
             Extra = extra,
         };
     }

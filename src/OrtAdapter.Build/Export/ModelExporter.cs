@@ -20,7 +20,7 @@ public static class ModelExporter
         options ??= ExportOptions.Default;
         var source = ExportSource.Resolve(runOrCheckpoint, artifactsFolder);
         var manifest = source.Manifest;
-        FrozenWeightsFile.EnsureExists(source.ArtifactsFolder, manifest);
+        FrozenWeightsFile.EnsureValid(source.ArtifactsFolder, manifest);
         var metadata = InferenceMetadata.Create(source.ArtifactsFolder, manifest, source.Labels, source.SummaryJson, source.MaxLength);
         var eval = OnnxGraph.Load(Path.Combine(source.ArtifactsFolder, manifest.EvalModel));
         var trainable = manifest.Trainable.Select(t => t.Name).ToList();

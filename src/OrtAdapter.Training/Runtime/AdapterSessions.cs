@@ -71,7 +71,7 @@ public sealed class AdapterSessions : IDisposable
     public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix = null)
     {
         var manifest = ArtifactManifest.Load(folder);
-        FrozenWeightsFile.EnsureExists(folder, manifest);
+        FrozenWeightsFile.EnsureValid(folder, manifest);
         return new(folder, manifest, device, threads, state, profilePrefix);
     }
 

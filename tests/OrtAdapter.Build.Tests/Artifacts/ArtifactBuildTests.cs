@@ -168,8 +168,33 @@ public sealed class ArtifactBuildTests
         var path = Path.Combine(temp["a"], manifest.FrozenWeights);
         var original = File.ReadAllBytes(path);
         File.Delete(path);
-        FrozenWeightsFile.EnsureExists(temp["a"], ArtifactManifest.Load(temp["a"]));
+        FrozenWeightsFile.EnsureValid(temp["a"], ArtifactManifest.Load(temp["a"]));
         CollectionAssert.AreEqual(original, File.ReadAllBytes(path));
+    }
+
+    [TestMethod]
+    public void DamagedFrozenWeightsOfTheSameSizeAreDetectedAndExtractedAgain()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        var manifest = ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["a"]);
+        var path = Path.Combine(temp["a"], manifest.FrozenWeights);
+        var original = File.ReadAllBytes(path);
+        var damaged = original.ToArray();
+        Array.Clear(damaged, damaged.Length / 4, damaged.Length / 2);
+        File.WriteAllBytes(path, damaged);
+
+        var log = new List<string>();
+        FrozenWeightsFile.EnsureValid(temp["a"], manifest, log.Add);
+        CollectionAssert.AreEqual(original, File.ReadAllBytes(path));
+        Assert.HasCount(1, log);
+        StringAssert.Contains(log[0], "(damaged)");
+
+        // Without the base model to extract from, a clear error says what to do.
+        File.WriteAllBytes(path, damaged);
+        File.Move(model, model + ".moved");
+        var e = Assert.ThrowsExactly<OnnxFormatException>(() => FrozenWeightsFile.EnsureValid(temp["a"], manifest));
+        StringAssert.Contains(e.Message, "is missing or damaged and the base model it is extracted from");
     }
 
     static List<string> Describe(IEnumerable<TensorSpec> specs) => specs.Select(t => $"{t.Name} {t.ElementType} [{string.Join(",", t.Dims)}]").ToList();

@@ -51,6 +51,20 @@ public sealed class CheckpointTests
     }
 
     [TestMethod]
+    public void WeightsChangedAfterSavingAreRefused()
+    {
+        using var dir = new TempFolder();
+        Checkpoint.Save(dir["ckpt"], Data());
+        var weights = Path.Combine(dir["ckpt"], Checkpoint.WeightsFile);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^3] ^= 0x40; // one bit of a tensor value: still a well-formed safetensors file
+        File.WriteAllBytes(weights, bytes);
+        var e = Assert.ThrowsExactly<CheckpointException>(() => Checkpoint.Load(dir["ckpt"]));
+        StringAssert.StartsWith(e.Message, weights + ": SHA-256 ");
+        StringAssert.Contains(e.Message, "the file was damaged or changed");
+    }
+
+    [TestMethod]
     public void SavingTwiceGivesIdenticalBytes()
     {
         using var dir = new TempFolder();
@@ -132,7 +146,13 @@ public sealed class CheckpointTests
         var path = dir["ckpt"];
         var weights = Path.Combine(path, Checkpoint.WeightsFile);
         var state = Path.Combine(path, Checkpoint.StateFile);
-        void Fresh() => Checkpoint.Save(path, Data());
+        // Without the recorded hash (as in checkpoints saved before it existed) each fault reaches the parser, whose
+        // messages are under test here; WeightsChangedAfterSavingAreRefused covers the hash.
+        void Fresh()
+        {
+            Checkpoint.Save(path, Data());
+            File.WriteAllLines(state, File.ReadAllLines(state).Where(l => !l.Contains("\"weights_sha256\"", StringComparison.Ordinal)));
+        }
 
         StringAssert.Contains(LoadFault<CheckpointException>(dir["none"]), "checkpoint folder not found");
 

@@ -73,8 +73,8 @@ import json, sys
 O = sys.argv[1]
 def rows(n): return [json.loads(l) for l in open(f"{O}/{n}.log") if l.startswith("{")]
 a, b = rows("predict-cuda"), rows("predict-cpu")
-diff = max((abs(x - y) for r, s in zip(a, b) for x, y in zip(r["probabilities"].values(), s["probabilities"].values())), default=float("nan"))
-print(f"predict: {len(a)} rows on cuda, {len(b)} on cpu; labels equal {sum(r['label'] == s['label'] for r, s in zip(a, b))}; max |p_cuda - p_cpu| {diff:.2e}")
+diff = max((abs(x - y) for r, s in zip(a, b) for x, y in zip(r["prediction"]["probabilities"].values(), s["prediction"]["probabilities"].values())), default=float("nan"))
+print(f"predict: {len(a)} rows on cuda, {len(b)} on cpu; labels equal {sum(r['prediction']['label'] == s['prediction']['label'] for r, s in zip(a, b))}; max |p_cuda - p_cpu| {diff:.2e}")
 EOF
 SUMMARY+=("$(tail -1 "$O/compare.log")")
 

@@ -24,12 +24,13 @@ public sealed class PredictionStreamTests
         return (count, rows);
     }
 
-    private static void AssertMatchesPredict(JsonElement row, string text, string? pair = null)
+    private static void AssertMatchesPredict(JsonElement row, string text, string? pair = null, string textField = "text")
     {
-        Assert.AreEqual(text, row.GetProperty("text").GetString());
+        Assert.AreEqual(text, row.GetProperty(textField).GetString());
         var p = s_classifier.Value.Predict(text, pair);
-        Assert.AreEqual(p.Label, row.GetProperty("label").GetString());
-        var probabilities = row.GetProperty("probabilities");
+        var prediction = row.GetProperty(PredictionStream.PredictionField);
+        Assert.AreEqual(p.Label, prediction.GetProperty("label").GetString());
+        var probabilities = prediction.GetProperty("probabilities");
         CollectionAssert.AreEqual(ExportedTestModel.Labels, probabilities.EnumerateObject().Select(o => o.Name).ToArray(), "label order kept");
         for (int k = 0; k < 3; k++)
             Assert.AreEqual(p.Probabilities[k], probabilities.GetProperty(ExportedTestModel.Labels[k]).GetSingle(), Tolerances.BatchVsSingle);
@@ -44,12 +45,13 @@ public sealed class PredictionStreamTests
         Assert.AreEqual(texts.Length, count, "blank lines are skipped");
         Assert.HasCount(texts.Length, rows);
         for (int i = 0; i < texts.Length; i++) AssertMatchesPredict(rows[i], texts[i]);
+        CollectionAssert.AreEqual(new[] { 1, 2, 3, 6 }, rows.Take(4).Select(r => r.GetProperty("prediction").GetProperty("line").GetInt32()).ToArray(), "input line numbers, blanks counted");
     }
 
     [TestMethod]
     public void MultiLabelRowsCarryTheLabelSet()
     {
-        Assert.IsFalse(Run("it was fine\n", new PredictionStreamOptions()).Rows[0].TryGetProperty("labels", out _), "single-label rows have no set");
+        Assert.IsFalse(Run("it was fine\n", new PredictionStreamOptions()).Rows[0].GetProperty("prediction").TryGetProperty("labels", out _), "single-label rows have no set");
         var path = ExportedTestModel.Write(Path.Combine(TestModels.NewFolder(), "model.onnx"),
             editMetadata: m => m[ExportMetadataKeys.Task] = "multi-label");
         using var multi = TextClassifier.Load(path, new ClassifierOptions { MultiLabelThreshold = 0.2f });
@@ -58,7 +60,7 @@ public sealed class PredictionStreamTests
         var rows = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         for (int i = 0; i < rows.Count; i++)
             CollectionAssert.AreEqual(multi.Predict(TextClassifierTests.Sentences[i]).Labels.ToArray(),
-                rows[i].GetProperty("labels").EnumerateArray().Select(e => e.GetString()).ToArray());
+                rows[i].GetProperty("prediction").GetProperty("labels").EnumerateArray().Select(e => e.GetString()).ToArray());
     }
 
     [TestMethod]
@@ -70,9 +72,12 @@ public sealed class PredictionStreamTests
             """;
         var (count, rows) = Run(input, new PredictionStreamOptions { Jsonl = true, TextField = "sentence", PairField = "other" });
         Assert.AreEqual(2, count);
-        AssertMatchesPredict(rows[0], "it was fine", "i loved it");
-        Assert.AreEqual("i loved it", rows[0].GetProperty("pair").GetString());
-        AssertMatchesPredict(rows[1], "naïve café \"quoted\" text", "okay");
+        AssertMatchesPredict(rows[0], "it was fine", "i loved it", textField: "sentence");
+        AssertMatchesPredict(rows[1], "naïve café \"quoted\" text", "okay", textField: "sentence");
+        CollectionAssert.AreEqual(new[] { "id", "sentence", "other", "prediction" }, rows[0].EnumerateObject().Select(p => p.Name).ToArray(), "the row's own fields, in order, then the prediction");
+        Assert.AreEqual(1, rows[0].GetProperty("id").GetInt32());
+        Assert.AreEqual("i loved it", rows[0].GetProperty("other").GetString());
+        Assert.AreEqual(2, rows[1].GetProperty("prediction").GetProperty("line").GetInt32());
     }
 
     [TestMethod]
@@ -81,7 +86,18 @@ public sealed class PredictionStreamTests
         var (_, rows) = Run("{\"text\": \"it was fine\"}", new PredictionStreamOptions { Jsonl = true });
         var p = s_classifier.Value.Predict("it was fine");
         for (int k = 0; k < 3; k++)
-            Assert.AreEqual(p.Probabilities[k], rows[0].GetProperty("probabilities").GetProperty(ExportedTestModel.Labels[k]).GetSingle(), Tolerances.JsonRoundTrip);
+            Assert.AreEqual(p.Probabilities[k], rows[0].GetProperty("prediction").GetProperty("probabilities").GetProperty(ExportedTestModel.Labels[k]).GetSingle(), Tolerances.JsonRoundTrip);
+    }
+
+    [TestMethod]
+    public void AGoldLabelStaysBesideThePrediction()
+    {
+        var (_, rows) = Run("{\"text\": \"it was fine\", \"label\": \"gold\"}", new PredictionStreamOptions { Jsonl = true });
+        Assert.AreEqual("gold", rows[0].GetProperty("label").GetString());
+        Assert.AreEqual(s_classifier.Value.Predict("it was fine").Label, rows[0].GetProperty("prediction").GetProperty("label").GetString());
+
+        var taken = Assert.ThrowsExactly<InvalidDataException>(() => Run("{\"text\": \"a\", \"prediction\": 1}", new PredictionStreamOptions { Jsonl = true }));
+        StringAssert.Contains(taken.Message, "line 1: already has a field \"prediction\"");
     }
 
     [TestMethod]

@@ -58,8 +58,9 @@ public static class Trainer
         if (weights.Count != LossSpec.ParseRecipe(recipeLoss).Count)
             throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{recipeLoss}' has {LossSpec.ParseRecipe(recipeLoss).Count} terms.");
         WeightedLoss.ValidateWeights(weights);
-        // One "loss_term_k" output per term of the artifacts' recipe (one-term recipes have only loss_term_1).
+        // One "loss_term_k" graph output per term of the artifacts' recipe, logged under the term's name ("loss_ce").
         var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
+        var termKeys = TermMetricNames(LossSpec.ParseRecipe(recipeLoss));
 
         // ---- init or resume: nothing is written until the sessions are up, so a failed start leaves no trace ----
         var record = RunRecord.Of(o, manifest);
@@ -98,7 +99,7 @@ public static class Trainer
             var rate = samples / clock.Elapsed.TotalSeconds;
             progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
             var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs[0] };
-            for (int k = 0; k < terms.Length; k++) stepValues[terms[k]] = outputs[k + 1];
+            for (int k = 0; k < terms.Length; k++) stepValues[termKeys[k]] = outputs[k + 1];
             stepValues["grad_norm"] = outputs[^1];
             stepValues[MetricNames.LearningRate] = lr;
             log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, stepValues));
@@ -107,7 +108,7 @@ public static class Trainer
             var evalDue = step % evalEvery == 0 || step == totalSteps;
             if (evalDue && dev is not null)
             {
-                var devMetrics = Evaluate(sessions, dev, weights, manifest, o.EvalBatchSize, out _);
+                var devMetrics = Evaluate(sessions, dev, weights, termKeys, manifest, o.EvalBatchSize, out _);
                 log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.DevSplit, devMetrics));
                 // Diverged weights give NaN logits whose arg-max still scores: stop before they become "best".
                 if (!double.IsFinite(devMetrics[MetricNames.Loss]))
@@ -137,7 +138,7 @@ public static class Trainer
         if (test is not null && (o.StopAfterSteps is null || step == totalSteps))
         {
             sessions.Parameters.Load(ToFloats(Checkpoint.Load(bestDir).Tensors));
-            testMetrics = Evaluate(sessions, test, weights, manifest, o.EvalBatchSize, out var accumulator);
+            testMetrics = Evaluate(sessions, test, weights, termKeys, manifest, o.EvalBatchSize, out var accumulator);
             confusionSource = accumulator as ClassificationMetrics;
             log.Append(new MetricsEntry(step, bestEpoch, MetricsEntry.TestSplit, testMetrics));
         }
@@ -216,7 +217,7 @@ public static class Trainer
     }
 
     /// <summary>Loss, both terms and the task metrics of one split, with the eval graph (no dropout).</summary>
-    static Dictionary<string, double> Evaluate(AdapterSessions sessions, BatchCollator data, IReadOnlyList<double> weights,
+    static Dictionary<string, double> Evaluate(AdapterSessions sessions, BatchCollator data, IReadOnlyList<double> weights, string[] termKeys,
         ArtifactManifest manifest, int batchSize, out IMetricAccumulator metrics)
     {
         metrics = MetricAccumulator.For(data.Task, data.LabelCount);
@@ -231,8 +232,21 @@ public static class Trainer
             metrics.Add(outputs[^1], batch);
         }
         var result = new Dictionary<string, double>(metrics.Results()) { [MetricNames.Loss] = sums[0] / data.Count };
-        for (int k = 0; k < terms.Length; k++) result[terms[k]] = sums[k + 1] / data.Count;
+        for (int k = 0; k < terms.Length; k++) result[termKeys[k]] = sums[k + 1] / data.Count;
         return result;
+    }
+
+    /// <summary>"loss_ce", "loss_supcon", ...: each term's metric name; a term used twice gets "_2".</summary>
+    public static string[] TermMetricNames(IReadOnlyList<WeightedLoss> terms)
+    {
+        var names = new string[terms.Count];
+        for (int k = 0; k < terms.Count; k++)
+        {
+            var name = $"{MetricNames.Loss}_{terms[k].Term.Name}";
+            var repeat = names.Take(k).Count(n => n == name || n.StartsWith(name + "_", StringComparison.Ordinal));
+            names[k] = repeat == 0 ? name : $"{name}_{repeat + 1}";
+        }
+        return names;
     }
 
     static double Score(IReadOnlyDictionary<string, double> m, TaskKind task) => task switch

@@ -101,8 +101,9 @@ public sealed class TrainerTests
 
         var log = MetricsLog.Read(Path.Combine(o.RunDirectory, Trainer.MetricsFile));
         // The cross-entropy term: SupCon's minimum is log(positives) > 0, so the whole loss cannot fall as far.
-        var losses = log.Where(e => e.Split == MetricsEntry.TrainSplit).Select(e => e["loss_term_1"]!.Value).ToList();
+        var losses = log.Where(e => e.Split == MetricsEntry.TrainSplit).Select(e => e["loss_ce"]!.Value).ToList();
         Assert.HasCount(32, losses);
+        Assert.IsTrue(log.All(e => e.Split == MetricsEntry.TestSplit || e["loss_supcon"] is not null), "each term is logged under its name");
         Assert.AreEqual(4, log.Count(e => e.Split == MetricsEntry.DevSplit), "one dev evaluation per epoch");
         Assert.AreEqual(1, log.Count(e => e.Split == MetricsEntry.TestSplit));
         var first = losses.Take(4).Average();
@@ -213,6 +214,13 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void LossTermsAreLoggedByName()
+    {
+        CollectionAssert.AreEqual(new[] { "loss_ce", "loss_supcon" }, Trainer.TermMetricNames(LossSpec.ParseRecipe("0.9*ce+0.1*supcon")));
+        CollectionAssert.AreEqual(new[] { "loss_ce", "loss_ce_2" }, Trainer.TermMetricNames(LossSpec.ParseRecipe("0.5*ce+0.5*ce")));
+    }
+
+    [TestMethod]
     public void SingleTermLossTrains()
     {
         using var run = new TinyRun(new ArtifactRecipe { Loss = "ce" });
@@ -220,7 +228,7 @@ public sealed class TrainerTests
         var result = Trainer.Run(o, new QuietProgress());
         Assert.AreEqual(2L, result.Steps);
         var entry = MetricsLog.Read(Path.Combine(o.RunDirectory, Trainer.MetricsFile)).First(e => e.Split == MetricsEntry.TrainSplit);
-        Assert.IsNotNull(entry["loss_term_1"]);
+        Assert.IsNotNull(entry["loss_ce"]);
     }
 
     [TestMethod]

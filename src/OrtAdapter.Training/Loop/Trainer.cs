@@ -309,7 +309,8 @@ public static class Trainer
     /// </summary>
     static void WriteReport(string runDir, string artifacts, int maxLength, string metricsPath, TrainResult result, ClassificationMetrics? test, LabelSet? labels)
     {
-        TrainingPlots.WriteCurves(Path.Combine(runDir, "curves.png"), MetricsLog.Read(metricsPath));
+        TrainingPlots.WriteCurves(Path.Combine(runDir, "curves.png"), MetricsLog.Read(metricsPath),
+            new TrainingPlotOptions { BestStep = result.BestStep >= 0 ? result.BestStep : null });
         if (test is not null) TrainingPlots.WriteConfusion(Path.Combine(runDir, "confusion.png"), test.ConfusionMatrix, labels?.Names, "Confusion matrix (test, best dev checkpoint)");
         var summary = new
         {

@@ -17,6 +17,9 @@ public sealed class TrainingPlotOptions
     /// </summary>
     public double Smoothing { get; init; } = 0.9;
 
+    /// <summary>The step of the best dev evaluation (the kept checkpoint), marked in both panels; null for none.</summary>
+    public long? BestStep { get; init; }
+
     /// <summary>Dev metrics drawn in the lower panel, when the log has them. Default accuracy, macro-F1, micro-F1, Pearson.</summary>
     public IReadOnlyList<string> DevMetrics { get; init; } =
         [MetricNames.Accuracy, MetricNames.MacroF1, MetricNames.MicroF1, MetricNames.Pearson];

@@ -24,6 +24,15 @@ public static class TrainingPlots
         figure.Layout = new ScottPlot.MultiplotLayouts.Rows();
         var loss = figure.GetPlot(0);
         var metrics = figure.GetPlot(1);
+        // The kept checkpoint's step, drawn first so the points stay on top of it.
+        if (options.BestStep is { } best)
+        {
+            foreach (var panel in new[] { loss, metrics })
+            {
+                var line = panel.Add.VerticalLine(best, 1.5f, Colors.ForestGreen, LinePattern.Dashed);
+                line.LegendText = $"best dev (step {best.ToString(CultureInfo.InvariantCulture)}, kept)";
+            }
+        }
 
         if (train.Steps.Length > 0)
         {
@@ -38,23 +47,32 @@ public static class TrainingPlots
         }
         var devLoss = Series(dev, MetricsEntry.DevSplit, MetricNames.Loss);
         if (devLoss.Steps.Length > 0) AddPoints(loss, devLoss, "dev loss", Colors.OrangeRed);
-        Decorate(loss, "Loss", "loss", Alignment.UpperRight);
+        Decorate(loss, "Loss", "loss");
 
         var palette = new ScottPlot.Palettes.Category10();
-        var drawn = 0;
+        var drawn = new List<double>();
         foreach (var name in options.DevMetrics)
         {
             var series = Series(dev, MetricsEntry.DevSplit, name);
-            if (series.Steps.Length > 0) AddPoints(metrics, series, $"dev {name}", palette.GetColor(drawn++));
+            if (series.Steps.Length == 0) continue;
+            AddPoints(metrics, series, $"dev {name}", palette.GetColor(metrics.GetPlottables().Count()));
+            drawn.AddRange(series.Values);
         }
-        Decorate(metrics, "Dev metrics", "value", Alignment.LowerRight);
+        Decorate(metrics, "Dev metrics", "value");
 
-        // Same step range in both panels, so an evaluation sits under the loss it follows.
+        // Same step range in both panels, so an evaluation sits under the loss it follows; the metrics' own range with a
+        // margin (one evaluation alone would otherwise be zoomed onto, pushing the other series off the panel).
         loss.Axes.AutoScale();
-        metrics.Axes.AutoScale();
-        if (drawn == 0) metrics.Axes.SetLimitsY(0, 1);
         var steps = loss.Axes.GetLimits();
-        metrics.Axes.SetLimitsX(steps.Left, steps.Right);
+        var pad = Math.Max(1, 0.03 * (steps.Right - steps.Left));
+        foreach (var panel in new[] { loss, metrics }) panel.Axes.SetLimitsX(steps.Left - pad, steps.Right + pad);
+        if (drawn.Count == 0) metrics.Axes.SetLimitsY(0, 1);
+        else
+        {
+            var (low, high) = (drawn.Min(), drawn.Max());
+            var margin = Math.Max(0.02, 0.1 * (high - low));
+            metrics.Axes.SetLimitsY(low - margin, high + margin);
+        }
         figure.SavePng(path, options.Width, options.CurvesHeight);
         foreach (var plot in figure.GetPlots()) plot.Dispose();
     }
@@ -125,12 +143,13 @@ public static class TrainingPlots
         scatter.LineWidth = 1.5f;
     }
 
-    static void Decorate(Plot plot, string title, string yLabel, Alignment legend)
+    /// <summary>Title, labels and a legend beside the data (inside, it can hide a point: a 1-epoch run's dev loss did).</summary>
+    static void Decorate(Plot plot, string title, string yLabel)
     {
         plot.Title(title);
         plot.XLabel("step");
         plot.YLabel(yLabel);
-        if (plot.GetPlottables().Any()) plot.ShowLegend(legend);
+        if (plot.GetPlottables().Any()) plot.ShowLegend(Edge.Right);
     }
 
     static (double[] Steps, double[] Values) Series(IEnumerable<MetricsEntry> entries, string split, string name)

@@ -66,6 +66,22 @@ public sealed class TrainingPlotsTests
     }
 
     [TestMethod]
+    public void TheBestStepIsMarkedAndOneEvaluationIsNotZoomedOnto()
+    {
+        using var folder = new TempFolder();
+        var oneEpoch = SimulatedRun().TakeWhile(e => e.Split != MetricsEntry.DevSplit).Concat(SimulatedRun().Where(e => e.Split == MetricsEntry.DevSplit).Take(1)).ToList();
+        var best = oneEpoch.Last().Step;
+        var plain = folder.File("plain.png");
+        var marked = folder.File("marked.png");
+
+        TrainingPlots.WriteCurves(plain, oneEpoch);
+        TrainingPlots.WriteCurves(marked, oneEpoch, new TrainingPlotOptions { BestStep = best });
+
+        AssertPng(marked, 1000, 800);
+        CollectionAssert.AreNotEqual(File.ReadAllBytes(plain), File.ReadAllBytes(marked), "the marker is drawn");
+    }
+
+    [TestMethod]
     public void TheConfusionMatrixIsWrittenAsAPng()
     {
         using var folder = new TempFolder();

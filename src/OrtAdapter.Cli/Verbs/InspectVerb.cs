@@ -24,7 +24,7 @@ public static class InspectVerb
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "An .onnx model file, or a folder whose *.onnx files are inspected." };
-        var json = new Option<bool>("--json") { Description = "Write the report as JSON (an array when PATH is a folder)." };
+        var json = new Option<bool>("--json") { Description = "Write the report as JSON (for a folder: {folder, artifacts, models}, artifacts null unless it holds manifest.json)." };
         var command = new Command("inspect", "Describe an ONNX model: inputs, outputs, opsets, producer, ops and parameters.") { path, json };
         command.SetAction(parse => Run(parse.GetRequiredValue(path), parse.GetValue(json)));
         return command;
@@ -33,17 +33,20 @@ public static class InspectVerb
     static int Run(string path, bool json)
     {
         var reports = Collect(path);
+        var manifest = Directory.Exists(path) && File.Exists(Path.Combine(path, ArtifactManifest.FileName)) ? ArtifactManifest.Load(path) : null;
         if (json)
         {
-            object payload = Directory.Exists(path) ? reports : reports[0];
+            object payload = Directory.Exists(path)
+                ? new { Folder = path, Artifacts = manifest is null ? null : new { Files = FolderFiles(path).Select(f => new { f.Name, f.Bytes }), Manifest = manifest }, Models = reports }
+                : reports[0];
             Console.Out.WriteLine(JsonSerializer.Serialize(payload, Json));
             return 0;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         if (Console.IsOutputRedirected) console.Profile.Width = 120;
-        if (Directory.Exists(path) && File.Exists(Path.Combine(path, ArtifactManifest.FileName)))
+        if (manifest is not null)
         {
-            WriteArtifacts(console, path, ArtifactManifest.Load(path));
+            WriteArtifacts(console, path, manifest);
             console.WriteLine();
         }
         for (int i = 0; i < reports.Count; i++)
@@ -109,11 +112,7 @@ public static class InspectVerb
     {
         console.Write(new Rule($"[bold]artifacts {Markup.Escape(folder)}[/]").LeftJustified());
         var files = new Table().AddColumn("File").AddColumn(new TableColumn("Size").RightAligned());
-        foreach (var f in Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal))
-        {
-            var size = File.Exists(f) ? new FileInfo(f).Length : Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories).Sum(x => new FileInfo(x).Length);
-            files.AddRow(Markup.Escape(Path.GetFileName(f) + (Directory.Exists(f) ? "/" : "")), Bytes(size));
-        }
+        foreach (var (name, bytes) in FolderFiles(folder)) files.AddRow(Markup.Escape(name), Bytes(bytes));
         console.Write(files);
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("Base model", Markup.Escape($"{m.BaseModel} (sha256 {m.BaseModelSha256[..12]}…, opset {m.Opset})"));
@@ -124,6 +123,12 @@ public static class InspectVerb
         grid.AddRow("Optimizer", m.OptimizerFused ? "AdamW fused into the training graph" : "separate optimizer_model.onnx");
         console.Write(grid);
     }
+
+    /// <summary>The folder's entries with their sizes (a subfolder as "name/" with its files' total).</summary>
+    static IEnumerable<(string Name, long Bytes)> FolderFiles(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).Order(StringComparer.Ordinal).Select(f => File.Exists(f)
+            ? (Path.GetFileName(f), new FileInfo(f).Length)
+            : (Path.GetFileName(f) + "/", Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories).Sum(x => new FileInfo(x).Length)));
 
     static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

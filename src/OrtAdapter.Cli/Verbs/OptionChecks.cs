@@ -36,6 +36,17 @@ static class OptionChecks
         return option;
     }
 
+    /// <summary>An optional probability in [0, 1).</summary>
+    public static Option<double?> Probability(this Option<double?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } v && !(v >= 0 && v < 1))
+                r.AddError($"{option.Name} must be in [0, 1) (got {v.ToString(CultureInfo.InvariantCulture)}).");
+        });
+        return option;
+    }
+
     /// <summary>A comma-separated list of finite numbers, e.g. --loss-weights 0.8,0.2.</summary>
     public static Option<string?> NumberList(this Option<string?> option)
     {

@@ -24,11 +24,13 @@ sealed class RecipeOptions
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
     readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
     readonly Option<double> _headDropout = new Option<double>("--head-dropout") { Description = "Dropout on the pooled vector before the linear head, while training.", DefaultValueFactory = _ => ArtifactRecipe.Default.HeadDropout }.Probability();
+    readonly Option<double?> _dropout = new Option<double?>("--dropout") { Description = "Dropout of the base's hidden states and embeddings while training (default: the base's config.json, else 0.1)." }.Probability();
+    readonly Option<double?> _attentionDropout = new Option<double?>("--attention-dropout") { Description = "Dropout of the base's attention probabilities while training (default: the base's config.json, else 0.1)." }.Probability();
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
 
-    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _loss, _maxGradNorm, _unfused];
+    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _dropout, _attentionDropout, _loss, _maxGradNorm, _unfused];
 
     /// <summary>The first recipe option the command line gives (not left at its default), or null.</summary>
     public string? FirstGiven(ParseResult p) => All.FirstOrDefault(o => p.GetResult(o) is { Implicit: false })?.Name;
@@ -48,6 +50,8 @@ sealed class RecipeOptions
         Task = p.GetValue(_task),
         Pooling = p.GetValue(_pooling) ?? BasePooling.Of(p.GetValue(_base)!) ?? PoolingKind.Mean,
         HeadDropout = p.GetValue(_headDropout),
+        HiddenDropout = (float?)p.GetValue(_dropout),
+        AttentionDropout = (float?)p.GetValue(_attentionDropout),
         Loss = LossSpec.Format(LossSpec.ParseRecipe(p.GetValue(_loss)!)),
         MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),

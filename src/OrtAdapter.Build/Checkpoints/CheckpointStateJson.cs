@@ -38,7 +38,10 @@ internal static class CheckpointStateJson
         CheckpointException Fault(string what) => new($"{path}: {what}");
         if (!File.Exists(path)) throw Fault("missing file.");
         JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllBytes(path)); }
+        var bytes = File.ReadAllBytes(path);
+        // JsonNode checks UTF-8 only when a string is read: check it here, with a clear message.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw Fault("not UTF-8 text.");
+        try { root = JsonNode.Parse(bytes); }
         catch (JsonException ex) { throw new CheckpointException($"{path}: invalid JSON: {ex.Message}", ex); }
         if (root is not JsonObject o) throw Fault("not a JSON object.");
         if (o["format"]?.GetValueKind() != JsonValueKind.String || (string)o["format"]! != Format)

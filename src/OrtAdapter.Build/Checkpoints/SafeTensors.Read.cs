@@ -21,6 +21,8 @@ public static partial class SafeTensors
         if (headerLength > MaxHeaderBytes) throw Fault($"header length {headerLength} is over the {MaxHeaderBytes}-byte limit: not a safetensors file or corrupt.");
         if ((long)headerLength > bytes.Length - 8) throw Fault($"truncated: the header is {headerLength} bytes but only {bytes.Length - 8} follow the length.");
         var data = bytes[(8 + (int)headerLength)..];
+        // JsonDocument checks UTF-8 only when a string is read: check it here, once, with a clear message.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span.Slice(8, (int)headerLength))) throw Fault("header JSON is invalid: not UTF-8 text.");
 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes.Slice(8, (int)headerLength)); }

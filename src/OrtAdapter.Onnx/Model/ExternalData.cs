@@ -115,6 +115,8 @@ public static class ExternalData
         }
         if (string.IsNullOrEmpty(location))
             throw new OnnxFormatException($"{modelPath}: tensor '{t.Name}' is marked external but has no 'location'.");
+        if (location.IndexOfAny(['\0', .. Path.GetInvalidPathChars()]) >= 0)
+            throw new OnnxFormatException($"{modelPath}: tensor '{t.Name}' has an external data location with characters no file name can have.");
         return (location, offset, length);
     }
 

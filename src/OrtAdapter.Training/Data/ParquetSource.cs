@@ -18,9 +18,10 @@ internal static class ParquetSource
             data = result.Data;
             names = [.. result.Schema.Fields.Select(f => f.Name)];
         }
-        // Parquet.Net reports a damaged file with whatever its decoder hits (Thrift, overflow, index errors): any failure
-        // of the parse is the file's fault.
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // Parquet.Net reports a damaged file with whatever its decoder hits (Thrift, overflow, index errors, and an
+        // OutOfMemoryException when a damaged length asks for an array over .NET's limit, before allocating it): any
+        // failure of the parse is the file's fault.
+        catch (Exception e)
         {
             throw new DatasetException($"{path}: not a readable Parquet file: {e.Message}", e);
         }

@@ -6,7 +6,7 @@ namespace OrtAdapter.Build.Tests.Checkpoints;
 [TestClass]
 public sealed class CheckpointTests
 {
-    static CheckpointData Data(float scale = 1, long step = 120) => new()
+    internal static CheckpointData Data(float scale = 1, long step = 120) => new()
     {
         Tensors = new Dictionary<string, SafeTensor>(StringComparer.Ordinal)
         {

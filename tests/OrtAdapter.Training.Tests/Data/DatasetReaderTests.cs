@@ -97,7 +97,7 @@ public sealed class DatasetReaderTests
         Assert.HasCount(2400, splits.Train);
         Assert.HasCount(300, splits.Dev);
         Assert.HasCount(300, splits.Test);
-        CollectionAssert.AreEqual(new[] { "0", "1" }, splits.Labels!.Names.ToArray());
+        CollectionAssert.AreEqual(new[] { "negative", "positive" }, splits.Labels!.Names.ToArray(), "named classes, ids 0 and 1 as before");
         Assert.IsEmpty(splits.BadRows);
         Assert.AreEqual("train.jsonl:1", splits.Train[0].Origin);
     }

@@ -17,9 +17,14 @@ public static class CliProcess
     /// <summary>The repository root (bundled models, data and prebuilt artifacts).</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public static Process Start(string workingDirectory, params string[] args)
+    public static Process Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Outside the repository the CLI seeds a user cache: keep it in the test's folder, not the machine's.
+        info.Environment["XDG_CACHE_HOME"] = Path.Combine(workingDirectory, ".xdg-cache");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add(Dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         // Progress bars and colours off: the streams are read as plain text.
@@ -28,9 +33,11 @@ public static class CliProcess
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
-    public static CliResult Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static CliResult Run(string workingDirectory, TimeSpan timeout, params string[] args) => Run(workingDirectory, timeout, null, args);
+
+    public static CliResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var p = Start(workingDirectory, args);
+        using var p = Start(workingDirectory, environment, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))

@@ -20,6 +20,7 @@ public static class FrozenWeightsFile
             if (manifest.FrozenWeightsSha256 is not { } expected || FileHash.Sha256(path) == expected) return;
             log?.Invoke($"{path} does not have the SHA-256 its manifest recorded (damaged): extracting it again from the base model");
         }
+        else log?.Invoke($"extracting the frozen weights into {path} from the base model (first use)");
         Extract(folder, manifest, path);
         if (manifest.FrozenWeightsSha256 is { } recorded && FileHash.Sha256(path) is var actual && actual != recorded)
             throw new OnnxFormatException($"{path}: extracted from the base model, its SHA-256 {actual[..12]}… still differs from the manifest's {recorded[..12]}…; " +

@@ -10,7 +10,7 @@ public static class BuildVerb
     {
         var recipe = new RecipeOptions();
         // Not the tracked prebuilt folder by default: rebuilding that is asked for by naming it.
-        var output = new Option<string>("--out") { Description = "Artifacts folder to write (a new or empty folder, or an artifacts folder to replace).", DefaultValueFactory = _ => RepoDefaults.BuildOutput };
+        var output = new Option<string>("--out") { Description = "Artifacts folder to write (a new or empty folder, or an artifacts folder to replace).", DefaultValueFactory = _ => Workspace.BuildOutput };
         var command = new Command("build", "Build training artifacts: adapters + head + weighted loss, backward pass, AdamW, checkpoint, manifest.") { output };
         foreach (var o in recipe.All) command.Options.Add(o);
         command.SetAction(p =>

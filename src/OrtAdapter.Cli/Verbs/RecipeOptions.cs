@@ -13,7 +13,7 @@ sealed class RecipeOptions
     readonly Option<string> _base = new("--base")
     {
         Description = $"Base encoder: a known name ({string.Join(", ", KnownBases.All.Select(b => b.Name))}) or an .onnx file whose folder holds vocab.txt, tokenizer_config.json, config.json.",
-        DefaultValueFactory = _ => RepoDefaults.BaseModel,
+        DefaultValueFactory = _ => Workspace.BaseModel,
     };
     readonly Option<AdapterKind> _adapter = new("--adapter") { Description = "houlsby, pfeiffer or lora.", DefaultValueFactory = _ => AdapterKind.Houlsby };
     readonly Option<int> _reduction = new Option<int>("--reduction") { Description = "Bottleneck reduction factor.", DefaultValueFactory = _ => 16 }.AtLeast(1);
@@ -37,7 +37,7 @@ sealed class RecipeOptions
 
     /// <summary>The base model file: a known name is fetched into the model cache once (and hash-checked).</summary>
     public string BaseModel(ParseResult p, Action<string>? log = null) =>
-        new BaseModelStore(RepoDefaults.ModelCache, repoRoot: ".").Resolve(p.GetValue(_base)!, log);
+        new BaseModelStore(Workspace.ModelCache, repoRoot: Workspace.Root).Resolve(p.GetValue(_base)!, log);
 
     public ArtifactRecipe Recipe(ParseResult p) => ArtifactRecipe.Default with
     {

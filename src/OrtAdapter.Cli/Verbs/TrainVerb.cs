@@ -18,9 +18,9 @@ public static class TrainVerb
     {
         var recipe = new RecipeOptions();
         var artifacts = new Option<string?>("--artifacts") { Description = "Use this artifacts folder as it is (it fixes the recipe: recipe options are refused with it)." };
-        var train = new Option<string>("--train") { Description = "Training data (.jsonl, .csv, .tsv, .parquet, .db/.sqlite).", DefaultValueFactory = _ => RepoDefaults.TrainData };
-        var dev = new Option<string?>("--dev") { Description = "Dev data (best-epoch selection).", DefaultValueFactory = _ => RepoDefaults.DevData };
-        var test = new Option<string?>("--test") { Description = "Test data (scored with the best dev checkpoint).", DefaultValueFactory = _ => RepoDefaults.TestData };
+        var train = new Option<string>("--train") { Description = "Training data (.jsonl, .csv, .tsv, .parquet, .db/.sqlite).", DefaultValueFactory = _ => Workspace.TrainData };
+        var dev = new Option<string?>("--dev") { Description = "Dev data (best-epoch selection).", DefaultValueFactory = _ => Workspace.DevData };
+        var test = new Option<string?>("--test") { Description = "Test data (scored with the best dev checkpoint).", DefaultValueFactory = _ => Workspace.TestData };
         var text = new Option<string>("--text-column") { DefaultValueFactory = _ => "text", Description = "Text column." };
         var pair = new Option<string?>("--pair-column") { Description = "Second text column for text pairs." };
         var label = new Option<string>("--label-column") { DefaultValueFactory = _ => "label", Description = "Label column." };
@@ -58,7 +58,7 @@ public static class TrainVerb
             using var progress = ProgressReporter.Create();
             // Accumulating gradients over micro-batches needs the optimizer as its own graph.
             var wanted = p.GetValue(accumulate) > 1 ? recipe.Recipe(p) with { FuseOptimizer = false } : recipe.Recipe(p);
-            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p, progress.Log), wanted, RepoDefaults.PrebuiltArtifacts, RepoDefaults.ArtifactCache, progress.Log).Folder;
+            var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p, progress.Log), wanted, Workspace.PrebuiltArtifacts, Workspace.ArtifactCache, progress.Log).Folder;
             if (p.GetValue(resume) && p.GetValue(run) is null) throw new ArgumentException("--resume needs --run DIR: the run folder to continue.");
             var runDir = p.GetValue(run) ?? NewRunFolder();
             var options = new TrainOptions
@@ -97,7 +97,7 @@ public static class TrainVerb
     /// <summary>runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second.</summary>
     static string NewRunFolder()
     {
-        var stem = Path.Combine(RepoDefaults.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        var stem = Path.Combine(Workspace.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var folder = stem;
         for (int i = 2; Directory.Exists(folder); i++) folder = $"{stem}-{i}";
         return folder;

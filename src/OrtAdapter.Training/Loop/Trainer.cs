@@ -74,7 +74,7 @@ public static class Trainer
         int bestEpoch = resume && start.State.Extra.TryGetValue("best_epoch", out var be) ? int.Parse(be) : -1;
         long bestStep = resume && start.State.Extra.TryGetValue("best_step", out var bs) ? long.Parse(bs) : -1;
         int evalsWithoutGain = resume && start.State.Extra.TryGetValue("evals_without_gain", out var ew) ? int.Parse(ew) : 0;
-        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors));
+        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors), log: progress.Log);
         using var feeds = sessions.NewFeeds();
         Directory.CreateDirectory(o.RunDirectory);
         if (!resume) RunRecord.Write(o.RunDirectory, record);

@@ -68,10 +68,11 @@ public sealed class AdapterSessions : IDisposable
             _optimizer = new UnfusedOptimizer(Path.Combine(folder, optimizerFile), device, threads, Parameters, _train.OutputMetadata.Keys);
     }
 
-    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix = null)
+    public static AdapterSessions Open(string folder, ExecutionDevice device, int threads, IReadOnlyDictionary<string, float[]> state, string? profilePrefix = null,
+        Action<string>? log = null)
     {
         var manifest = ArtifactManifest.Load(folder);
-        FrozenWeightsFile.EnsureValid(folder, manifest);
+        FrozenWeightsFile.EnsureValid(folder, manifest, log);
         return new(folder, manifest, device, threads, state, profilePrefix);
     }
 

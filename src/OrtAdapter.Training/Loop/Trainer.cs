@@ -39,7 +39,8 @@ public static class Trainer
             throw new ArgumentException($"--max-length {o.MaxLength} is longer than the model's {positions} positions (max_position_embeddings in {Path.Combine(o.Artifacts, "config.json")}).");
         var tokenizer = TextTokenizer.FromModelDirectory(o.Artifacts);
         var splits = DatasetReader.ReadSplits(o.TrainData, o.DevData, o.TestData, o.Data);
-        foreach (var bad in splits.BadRows.Take(5)) progress.Log($"skipped bad row {bad}");
+        if (splits.BadRows.Count > 0) progress.Log($"skipped {splits.BadRows.Count} bad row{(splits.BadRows.Count == 1 ? "" : "s")} (--skip-bad-rows){(splits.BadRows.Count > 5 ? "; the first 5:" : ":")}");
+        foreach (var bad in splits.BadRows.Take(5)) progress.Log($"  {bad}");
         var labelCount = splits.Labels?.Count ?? 1;
         if (o.Data.Task != TaskKind.Regression && labelCount != manifest.NumLabels)
             throw new InvalidOperationException($"The data has {labelCount} labels, the artifacts in '{o.Artifacts}' were built for {manifest.NumLabels}; rebuild them with --labels {labelCount}.");

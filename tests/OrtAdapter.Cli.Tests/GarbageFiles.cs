@@ -16,6 +16,8 @@ static class GarbageFiles
         File.WriteAllBytes(Path.Combine(dir, "empty.onnx"), []);
         File.WriteAllBytes(Path.Combine(dir, "truncated.onnx"), File.ReadAllBytes(realModel)[..200_000]);
         Directory.CreateDirectory(Path.Combine(dir, "folder.onnx"));
+        // A real model with no tokenizer beside it: artifacts built from it could never be trained.
+        File.Copy(realModel, Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "novocab")).FullName, "model.onnx"));
 
         var artifacts = Directory.CreateDirectory(Path.Combine(dir, "garbage-artifacts")).FullName;
         File.WriteAllBytes(Path.Combine(artifacts, "manifest.json"), Noise(512));

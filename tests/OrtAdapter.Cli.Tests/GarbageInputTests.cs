@@ -31,6 +31,7 @@ public sealed class GarbageInputTests
             ["build", "--base", $"{d}/folder.onnx", "--out", $"{d}/out2"],
             ["build", "--base", $"{d}/truncated.onnx", "--out", $"{d}/out3"],
             ["build", "--base", "no-such-base", "--out", $"{d}/out4"],
+            ["build", "--base", $"{d}/novocab/model.onnx", "--out", $"{d}/out7"],
             ["build", "--base", "bert-mini-uncased", "--loss", "0.9*ce+", "--out", $"{d}/out5"],
             ["build", "--base", "bert-mini-uncased", "--loss", "ce:temperature=x", "--out", $"{d}/out6"],
             ["build", "--reduction", "0"],
@@ -79,7 +80,7 @@ public sealed class GarbageInputTests
             if (Problem(r) is { } problem) failures.Add($"ortadapter {string.Join(' ', args)}: {problem}\n{r}");
         });
         Assert.IsEmpty(failures, string.Join("\n\n", failures));
-        foreach (var folder in new[] { "runs" }.Concat(Enumerable.Range(0, 10).Select(i => $"run{i}")))
+        foreach (var folder in new[] { "runs" }.Concat(Enumerable.Range(0, 10).Select(i => $"run{i}")).Concat(Enumerable.Range(1, 7).Select(i => $"out{i}")))
             Assert.IsFalse(Directory.Exists(Path.Combine(d, folder)), $"a failed train left {folder} behind");
     }
 

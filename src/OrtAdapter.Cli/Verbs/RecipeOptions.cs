@@ -4,6 +4,7 @@ using OrtAdapter.Build.Bases;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
+using OrtAdapter.Inference.Tokenization;
 
 namespace OrtAdapter.Cli.Verbs;
 
@@ -35,9 +36,17 @@ sealed class RecipeOptions
     /// <summary>The first recipe option the command line gives (not left at its default), or null.</summary>
     public string? FirstGiven(ParseResult p) => All.FirstOrDefault(o => p.GetResult(o) is { Implicit: false })?.Name;
 
-    /// <summary>The base model file: a known name is fetched into the model cache once (and hash-checked).</summary>
-    public string BaseModel(ParseResult p, Action<string>? log = null) =>
-        new BaseModelStore(Workspace.ModelCache, repoRoot: Workspace.Root).Resolve(p.GetValue(_base)!, log);
+    /// <summary>
+    /// The base model file: a known name is fetched into the model cache once (and hash-checked). Its folder must hold
+    /// a tokenizer, checked here, so that a build never makes artifacts that no run could train.
+    /// </summary>
+    public string BaseModel(ParseResult p, Action<string>? log = null)
+    {
+        var path = new BaseModelStore(Workspace.ModelCache, repoRoot: Workspace.Root).Resolve(p.GetValue(_base)!, log);
+        try { TextTokenizer.FromModelDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!); }
+        catch (FileNotFoundException e) { throw new ArgumentException($"--base {p.GetValue(_base)}: {e.Message}", e); }
+        return path;
+    }
 
     public ArtifactRecipe Recipe(ParseResult p) => ArtifactRecipe.Default with
     {

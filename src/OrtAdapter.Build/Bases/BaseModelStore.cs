@@ -25,7 +25,12 @@ public sealed class BaseModelStore(string cacheRoot, string repoRoot, string? pa
                 throw new FileNotFoundException($"--base '{nameOrPath}': no such file, and not a known base ({string.Join(", ", KnownBases.All.Select(b => b.Name))}).", nameOrPath);
             return nameOrPath;
         }
-        if (known.RepoPath is { } repoPath) return Path.Combine(repoRoot, repoPath);
+        if (known.RepoPath is { } repoPath)
+        {
+            var path = Path.Combine(repoRoot, repoPath);
+            return File.Exists(path) ? path : throw new FileNotFoundException(
+                $"--base {known.Name} ships in the repository ({repoPath}), not with this install: run from a clone of the repository, or give --base PATH to its .onnx file.", path);
+        }
         return Fetch(known, known.Package!, log);
     }
 

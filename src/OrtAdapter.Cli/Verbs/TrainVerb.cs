@@ -61,7 +61,8 @@ public static class TrainVerb
             var folder = p.GetValue(artifacts) ?? ArtifactCache.Resolve(recipe.BaseModel(p, progress.Log), wanted, Workspace.PrebuiltArtifacts, Workspace.ArtifactCache, progress.Log).Folder;
             if (p.GetValue(resume) && p.GetValue(run) is null) throw new ArgumentException("--resume needs --run DIR: the run folder to continue.");
             var runDir = p.GetValue(run) ?? NewRunFolder();
-            var options = new TrainOptions
+            var madeRunDir = p.GetValue(run) is null;
+            TrainOptions Options() => new TrainOptions
             {
                 Artifacts = folder,
                 TrainData = p.GetValue(train)!,
@@ -81,7 +82,13 @@ public static class TrainVerb
                 LossWeights = OptionChecks.ParseNumbers(p.GetValue(weights)),
                 Resume = p.GetValue(resume),
             };
-            var result = Trainer.Run(options, progress);
+            TrainResult result;
+            try { result = Trainer.Run(Options(), progress); }
+            catch when (madeRunDir)
+            {
+                RemoveIfEmpty(runDir);
+                throw;
+            }
             Console.WriteLine($"run {runDir}: best dev epoch {result.BestEpoch} ({Format(result.BestDev)}), " +
                 $"test {(result.Test is null ? "-" : Format(result.Test))}, {result.TrainSamplesPerSecond:F1} train samples/s, {result.Elapsed:m\\:ss}");
             Console.WriteLine($"best checkpoint: {result.BestCheckpoint}; curves: {Path.Combine(runDir, "curves.png")}");
@@ -94,13 +101,34 @@ public static class TrainVerb
         return command;
     }
 
-    /// <summary>runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second.</summary>
+    /// <summary>
+    /// runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second. Claimed atomically (a
+    /// marker file created with CreateNew decides between processes that pick the same name at once), then left empty.
+    /// </summary>
     static string NewRunFolder()
     {
         var stem = Path.Combine(Workspace.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        var folder = stem;
-        for (int i = 2; Directory.Exists(folder); i++) folder = $"{stem}-{i}";
-        return folder;
+        for (int i = 1; ; i++)
+        {
+            var folder = i == 1 ? stem : $"{stem}-{i}";
+            if (Directory.Exists(folder)) continue;
+            Directory.CreateDirectory(folder);
+            var claim = Path.Combine(folder, ".claim");
+            try
+            {
+                using (new FileStream(claim, FileMode.CreateNew, FileAccess.Write)) { }
+            }
+            catch (IOException) { continue; } // another process got this name first
+            File.Delete(claim);
+            return folder;
+        }
+    }
+
+    /// <summary>A run folder this invocation made and left empty (a failed start) is removed again.</summary>
+    static void RemoveIfEmpty(string folder)
+    {
+        try { if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder); }
+        catch (IOException) { }
     }
 
     static string Format(IReadOnlyDictionary<string, double> m) =>

@@ -45,12 +45,10 @@ public static class RunRecord
         Dictionary<string, string>? started;
         try { started = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)); }
         catch (JsonException e) { throw new InvalidDataException($"{path}: not a run record ({e.Message}).", e); }
-        foreach (var (option, value) in now)
-        {
-            if (started?.TryGetValue(option, out var was) != true || was == value) continue;
-            throw new ArgumentException($"--resume: {option} is '{Show(value)}' but the run in '{runDirectory}' started with '{Show(was)}' ({path}); " +
-                "a run continues with the options it started with: give the same, or start a new run.");
-        }
+        var differences = now.Where(kv => started?.TryGetValue(kv.Key, out var was) == true && was != kv.Value)
+            .Select(kv => $"{kv.Key} is '{Show(kv.Value)}' but the run started with '{Show(started![kv.Key])}'").ToList();
+        if (differences.Count > 0)
+            throw new ArgumentException($"--resume: {string.Join("; ", differences)} ({path}); a run continues with the options it started with: give the same, or start a new run.");
     }
 
     static string Show(string? value) => string.IsNullOrEmpty(value) ? "(none)" : value;

@@ -62,6 +62,7 @@ public sealed class TrainerTests
         {
             var e = Assert.ThrowsExactly<ArgumentException>(() => Trainer.Run(options, new QuietProgress()));
             StringAssert.StartsWith(e.Message, $"--resume: {changed} is ");
+            StringAssert.Contains(e.Message, "but the run started with");
             StringAssert.Contains(e.Message, "a run continues with the options it started with");
         }
         foreach (var (file, bytes) in before) CollectionAssert.AreEqual(bytes, File.ReadAllBytes(file), file);

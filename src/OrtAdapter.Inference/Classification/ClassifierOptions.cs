@@ -9,7 +9,7 @@ public sealed class ClassifierOptions
     /// <summary>On CUDA, let MatMul use TF32 tensor cores (faster, ~1e-3 relative error); off: strict float32.</summary>
     public bool CudaTf32 { get; init; }
 
-    /// <summary>Intra-op threads; 0 lets ONNX Runtime use every core. Default 0.</summary>
+    /// <summary>Intra-op threads; 0 uses every core the process may run on. Default 0.</summary>
     public int Threads { get; init; }
 
     /// <summary>Rows per session run in <see cref="TextClassifier.PredictBatch"/> and <see cref="TextClassifier.EmbedBatch"/>. Default 32.</summary>

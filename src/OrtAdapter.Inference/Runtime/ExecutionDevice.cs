@@ -27,7 +27,7 @@ public sealed record ExecutionDevice(bool IsCuda, int DeviceId, bool AllowTf32 =
     }
 
     /// <summary>
-    /// Session options for this device; <paramref name="threads"/> 0 lets ONNX Runtime choose. On CUDA, fails with one
+    /// Session options for this device; <paramref name="threads"/> 0 means every core this process may use. On CUDA, fails with one
     /// line naming what is missing (the CUDA build of ONNX Runtime, or the CUDA 13 / cuDNN 9 library it could not load).
     /// </summary>
     public SessionOptions CreateSessionOptions(int threads)
@@ -36,7 +36,9 @@ public sealed record ExecutionDevice(bool IsCuda, int DeviceId, bool AllowTf32 =
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         try
         {
-            if (threads > 0) options.IntraOpNumThreads = threads;
+            // ONNX Runtime's own default counts physical cores as it reads them, which on a 2-vCPU machine gave one
+            // thread (102 % CPU, 61.7 vs 106 samples/s with 2): "all cores" is what .NET says this process may use.
+            options.IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount;
             if (IsCuda) CudaProvider.Append(options, this);
             return options;
         }

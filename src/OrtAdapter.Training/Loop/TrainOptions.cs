@@ -34,7 +34,7 @@ public sealed class TrainOptions
     /// <summary>On CUDA, let MatMul use TF32 tensor cores (faster, ~1e-3 relative error); off: strict float32 like the CPU.</summary>
     public bool CudaTf32 { get; init; }
 
-    /// <summary>Intra-op threads; 0 lets ONNX Runtime use every core.</summary>
+    /// <summary>Intra-op threads; 0 uses every core the process may run on.</summary>
     public int Threads { get; init; }
 
     /// <summary>Evaluate on dev every N steps; 0 = at the end of each epoch.</summary>

@@ -5,7 +5,8 @@ namespace OrtAdapter.Build.Artifacts;
 
 /// <summary>
 /// Picks the artifacts for (base model, recipe): the prebuilt folder when its manifest was built from exactly
-/// these, else a folder under the cache named by the recipe's hash, built on first use.
+/// these, else a folder under the cache named by the recipe's hash, built on first use; cached folders of one base
+/// share their frozen weights (<see cref="SharedFrozenWeights"/>).
 /// </summary>
 public static class ArtifactCache
 {
@@ -19,7 +20,8 @@ public static class ArtifactCache
         if (ArtifactManifest.TryLoad(folder)?.OptionsHash == hash)
             return (folder, false);
         log?.Invoke($"building artifacts for this recipe into {folder}");
-        ArtifactBuilder.Build(baseModel, recipe, folder);
+        var manifest = ArtifactBuilder.Build(baseModel, recipe, folder);
+        SharedFrozenWeights.Share(folder, manifest, cacheRoot);
         return (folder, true);
     }
 }

@@ -35,6 +35,38 @@ public sealed class ArtifactCacheTests
     }
 
     [TestMethod]
+    public void RecipesOfOneBaseShareOneFrozenWeightsFile()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Inconclusive("hard links are made on Linux and macOS");
+        var root = Path.Combine(Path.GetTempPath(), "ortadapter-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var model = TinyEncoder.Write(Path.Combine(root, "base"));
+            var cache = Path.Combine(root, "cache");
+            var (a, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { ReductionFactor = 8 }, null, cache);
+            var (b, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { Adapter = AdapterKind.Lora }, null, cache);
+            var fileA = Path.Combine(a, ArtifactBuilder.FrozenWeights);
+            var fileB = Path.Combine(b, ArtifactBuilder.FrozenWeights);
+            Assert.HasCount(1, Directory.GetFiles(Path.Combine(cache, SharedFrozenWeights.FolderName)), "one shared copy");
+
+            // One file under several names: a byte written through one name is read through the other.
+            var original = File.ReadAllBytes(fileB)[100];
+            using (var stream = new FileStream(fileA, FileMode.Open, FileAccess.Write)) { stream.Position = 100; stream.WriteByte((byte)(original ^ 0xFF)); }
+            Assert.AreEqual((byte)(original ^ 0xFF), File.ReadAllBytes(fileB)[100]);
+
+            // Damaged through one name, each folder still repairs its own: the repair is a new file, not an edit.
+            FrozenWeightsFile.EnsureValid(a, ArtifactManifest.Load(a));
+            FrozenWeightsFile.EnsureValid(b, ArtifactManifest.Load(b));
+            Assert.AreEqual(original, File.ReadAllBytes(fileA)[100]);
+            Assert.AreEqual(original, File.ReadAllBytes(fileB)[100]);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void PrebuiltOfAnotherArtifactsFormatIsRebuiltNotTrusted()
     {
         var root = Path.Combine(Path.GetTempPath(), "ortadapter-cache-" + Guid.NewGuid().ToString("N"));

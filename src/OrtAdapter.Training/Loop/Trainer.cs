@@ -105,6 +105,9 @@ public static class Trainer
             stepValues[MetricNames.LearningRate] = lr;
             log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, stepValues));
             if (!float.IsFinite(outputs[0])) throw new InvalidOperationException($"Loss became {outputs[0]} at step {step}; lower the learning rate or check the data.");
+            // A finite loss with non-finite gradients has just made the weights non-finite: stop before any checkpoint takes them.
+            if (!float.IsFinite(outputs[^1]))
+                throw new InvalidOperationException($"Gradients became {outputs[^1]} at step {step} (the loss was {outputs[0]}); the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
 
             var evalDue = step % evalEvery == 0 || step == totalSteps;
             if (evalDue && dev is not null)

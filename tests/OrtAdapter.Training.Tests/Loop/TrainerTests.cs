@@ -72,6 +72,22 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
+    public void DivergenceStopsTheRunAndTheCheckpointsKeepFiniteWeights()
+    {
+        using var run = new TinyRun();
+        var o = Options(run, "run", run.WriteToyData("train.jsonl", 64, seed: 1), epochs: 4, lr: 1e9);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer.Run(new TrainOptions
+        {
+            Artifacts = o.Artifacts, TrainData = o.TrainData, DevData = o.DevData, RunDirectory = o.RunDirectory,
+            Epochs = 4, BatchSize = 8, LearningRate = 1e9, MaxLength = 16, Threads = 1, Seed = 11, CheckpointEverySteps = 1,
+        }, new QuietProgress()));
+        StringAssert.Matches(e.Message, new System.Text.RegularExpressions.Regex("(Loss|Gradients|Dev loss) became .* at step [0-9]+"));
+        foreach (var folder in new[] { Trainer.LastCheckpoint, Trainer.BestCheckpoint }.Select(f => Path.Combine(o.RunDirectory, f)).Where(Checkpoint.Exists))
+            foreach (var (name, tensor) in Checkpoint.Load(folder).Tensors)
+                Assert.IsTrue(tensor.ToArray<float>().All(float.IsFinite), $"{folder}/{name} holds non-finite values");
+    }
+
+    [TestMethod]
     public void AMaxLengthBeyondThePositionTableIsRefusedBeforeTraining()
     {
         using var run = new TinyRun();

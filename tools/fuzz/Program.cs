@@ -42,8 +42,8 @@ public static class Program
         }
         var path = Path.Combine(args[1], target.File);
         Directory.CreateDirectory(args[1]);
-        // A checkpoint's state is read beside its weights: the seed checkpoint's weights sit there.
-        if (args[0] == "state") SeedCorpus.Checkpoint(args[1]);
+        // A checkpoint's state is read beside its weights: run.sh puts the seed checkpoint's weights there (instrumented
+        // code may run only inside the fuzzing loop, so the harness writes nothing of its own here).
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using (var file = File.Create(path)) stream.CopyTo(file);

@@ -18,10 +18,12 @@ static class SeedCorpus
 
         var tiny = new SyntheticEncoderOptions { Layers = 1, Hidden = 8, Heads = 2, Intermediate = 16, VocabSize = 40, MaxPositions = 16, Opset = 17, Seed = 1 };
         ModelFile.Save(SyntheticEncoder.Create(tiny), Seed("onnx"));
-        Checkpoint(Path.Combine(root, "state"));
-        File.Copy(Path.Combine(root, "state", OrtAdapter.Build.Checkpoints.Checkpoint.WeightsFile), Seed("safetensors"), overwrite: true);
-        File.Copy(Path.Combine(root, "state", OrtAdapter.Build.Checkpoints.Checkpoint.WeightsFile), Seed("adapter"), overwrite: true);
-        File.Delete(Path.Combine(root, "state", OrtAdapter.Build.Checkpoints.Checkpoint.WeightsFile));
+        // The state target's seed is this checkpoint's state.json; its weights go beside every fuzzed state (run.sh).
+        var checkpoint = Path.Combine(root, "state-checkpoint");
+        Checkpoint(checkpoint);
+        File.Copy(Path.Combine(checkpoint, OrtAdapter.Build.Checkpoints.Checkpoint.StateFile), Seed("state"), overwrite: true);
+        File.Copy(Path.Combine(checkpoint, OrtAdapter.Build.Checkpoints.Checkpoint.WeightsFile), Seed("safetensors"), overwrite: true);
+        File.Copy(Path.Combine(checkpoint, OrtAdapter.Build.Checkpoints.Checkpoint.WeightsFile), Seed("adapter"), overwrite: true);
         File.Copy(Path.Combine(RepoRoot(), "graphs", "bert-mini-uncased", "default", "manifest.json"), Seed("manifest"), overwrite: true);
         File.WriteAllLines(Seed("jsonl"), Texts.Select((t, i) => $"{{\"text\": \"{t.Replace("\"", "\\\"")}\", \"label\": {i % 2}}}"));
         File.WriteAllLines(Seed("csv"), ["text,label", .. Texts.Select((t, i) => $"\"{t.Replace("\"", "\"\"")}\",{i % 2}")]);

@@ -20,7 +20,8 @@ if ! [ -e "$bin/.instrumented" ]; then
   touch "$bin/.instrumented"
 fi
 [ -d "$out/seeds/$target" ] || (cd "$repo" && dotnet "$out/plain/OrtAdapter.Fuzz.dll" --seeds "$out/seeds")
-mkdir -p "$out/findings" "$out/work"
+mkdir -p "$out/findings" "$out/work/$target"
+[ "$target" = state ] && cp "$out/seeds/state-checkpoint/weights.safetensors" "$out/work/state/"
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   afl-fuzz -V "$seconds" -t 5000 -m none -i "$out/seeds/$target" -o "$out/findings/$target" \
   -- dotnet "$bin/OrtAdapter.Fuzz.dll" "$target" "$out/work/$target"

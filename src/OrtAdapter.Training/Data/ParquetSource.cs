@@ -12,6 +12,7 @@ internal static class ParquetSource
         IReadOnlyList<string> names;
         try
         {
+            ParquetFooter.Check(path);
             using var stream = File.OpenRead(path);
             // Run off the caller's synchronization context: the reader is async-only.
             var result = Task.Run(() => ParquetSerializer.DeserializeUntypedAsync(stream)).GetAwaiter().GetResult();

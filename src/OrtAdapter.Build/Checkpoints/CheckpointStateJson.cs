@@ -41,7 +41,8 @@ internal static class CheckpointStateJson
         var bytes = File.ReadAllBytes(path);
         // JsonNode checks UTF-8 only when a string is read: check it here, with a clear message.
         if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw Fault("not UTF-8 text.");
-        try { root = JsonNode.Parse(bytes); }
+        // A repeated key would throw ArgumentException on first access: refuse it at parse time (found by AFL).
+        try { root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }); }
         catch (JsonException ex) { throw new CheckpointException($"{path}: invalid JSON: {ex.Message}", ex); }
         if (root is not JsonObject o) throw Fault("not a JSON object.");
         if (o["format"]?.GetValueKind() != JsonValueKind.String || (string)o["format"]! != Format)

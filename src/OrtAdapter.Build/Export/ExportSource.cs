@@ -60,7 +60,7 @@ public sealed class ExportSource
             summary = File.ReadAllText(summaryPath);
             try
             {
-                using var doc = JsonDocument.Parse(summary);
+                using var doc = JsonDocument.Parse(summary, new JsonDocumentOptions { AllowDuplicateProperties = false });
                 artifactsFolder ??= RecordedArtifacts(doc.RootElement, runFolder, summaryPath);
                 if (doc.RootElement.TryGetProperty(LabelsField, out var l) && l.ValueKind == JsonValueKind.Array)
                     labels = l.EnumerateArray().Select(e => e.ToString()).ToList();

@@ -82,7 +82,9 @@ internal static class ExportTokenizerLoader
         JsonObject config;
         try
         {
-            config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject ?? new JsonObject() : new JsonObject();
+            config = File.Exists(configPath)
+                ? JsonNode.Parse(File.ReadAllText(configPath), documentOptions: new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? new JsonObject()
+                : new JsonObject();
         }
         catch (System.Text.Json.JsonException)
         {

@@ -14,8 +14,14 @@ internal static class ParquetSource
         {
             ParquetFooter.Check(path);
             using var stream = File.OpenRead(path);
-            // Run off the caller's synchronization context: the reader is async-only.
-            var result = Task.Run(() => ParquetSerializer.DeserializeUntypedAsync(stream)).GetAwaiter().GetResult();
+            // Run off the caller's synchronization context (the reader is async-only), under a deadline: Parquet.Net
+            // 6.1 loops forever on some damaged metadata that is well-formed Thrift (AFL found 7 such files), and a
+            // hang is worse than an error. 30 s plus 10 s per MB leaves any sound file ample time.
+            var read = Task.Run(() => ParquetSerializer.DeserializeUntypedAsync(stream));
+            var deadline = TimeSpan.FromSeconds(30 + stream.Length / 100_000.0);
+            if (!((IAsyncResult)read).AsyncWaitHandle.WaitOne(deadline))
+                throw new TimeoutException($"the Parquet reader did not finish in {deadline.TotalSeconds:F0} s (its metadata is likely damaged)");
+            var result = read.GetAwaiter().GetResult();
             data = result.Data;
             names = [.. result.Schema.Fields.Select(f => f.Name)];
         }

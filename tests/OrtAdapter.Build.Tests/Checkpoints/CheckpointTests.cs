@@ -64,6 +64,18 @@ public sealed class CheckpointTests
         StringAssert.Contains(e.Message, "the file was damaged or changed");
     }
 
+    /// <summary>Found by AFL (tools/fuzz, target state): a repeated key threw ArgumentException from the JSON object.</summary>
+    [TestMethod]
+    public void AStateWithARepeatedKeyIsRefused()
+    {
+        using var dir = new TempFolder();
+        Checkpoint.Save(dir["ckpt"], Data());
+        var state = Path.Combine(dir["ckpt"], Checkpoint.StateFile);
+        File.WriteAllText(state, File.ReadAllText(state).Replace("\"epoch\": ", "\"epoch\": 1,\n  \"epoch\": ", StringComparison.Ordinal));
+        var e = Assert.ThrowsExactly<CheckpointException>(() => Checkpoint.Load(dir["ckpt"]));
+        StringAssert.StartsWith(e.Message, state + ": invalid JSON");
+    }
+
     [TestMethod]
     public void SavingTwiceGivesIdenticalBytes()
     {

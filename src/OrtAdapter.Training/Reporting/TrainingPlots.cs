@@ -73,6 +73,8 @@ public static class TrainingPlots
             var margin = Math.Max(0.02, 0.1 * (high - low));
             metrics.Axes.SetLimitsY(low - margin, high + margin);
         }
+        // The same data area in both panels (legends of different widths would shift one), so steps line up.
+        foreach (var panel in new[] { loss, metrics }) panel.Layout.Fixed(new PixelPadding(80, 250, 50, 40));
         figure.SavePng(path, options.Width, options.CurvesHeight);
         foreach (var plot in figure.GetPlots()) plot.Dispose();
     }

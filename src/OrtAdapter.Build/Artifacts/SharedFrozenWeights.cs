@@ -24,16 +24,29 @@ public static class SharedFrozenWeights
         {
             // The first folder of this base: its file becomes the shared one (the store gets a second name for it).
             File.Delete(shared);
-            link(file, shared);
+            HardLink(file, shared);
             return;
         }
         // Link under a temporary name, then rename over the folder's copy: the folder never lacks its weights.
         var temp = file + ".link-" + Environment.ProcessId;
         File.Delete(temp);
-        if (link(shared, temp) != 0) return;
-        File.Move(temp, file, overwrite: true);
+        if (HardLink(shared, temp)) File.Move(temp, file, overwrite: true);
     }
 
-    [DllImport("libc", SetLastError = true)]
-    static extern int link(string existing, string newPath);
+    /// <summary>link(2): true when the second name was made; false when it failed or the C library cannot be reached.</summary>
+    static bool HardLink(string existing, string newPath)
+    {
+        try { return Link(existing, newPath) == 0; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
+    // "libc.so.6" on Linux (a bare "libc" can resolve to glibc's linker script where development files are installed),
+    // libSystem on macOS.
+    [DllImport("libc.so.6", EntryPoint = "link", SetLastError = true)]
+    static extern int LinkLinux(string existing, string newPath);
+
+    [DllImport("libSystem.dylib", EntryPoint = "link", SetLastError = true)]
+    static extern int LinkMac(string existing, string newPath);
+
+    static int Link(string existing, string newPath) => OperatingSystem.IsMacOS() ? LinkMac(existing, newPath) : LinkLinux(existing, newPath);
 }

@@ -27,6 +27,7 @@ public static class BenchVerb
             {
                 Encoder = p.GetValue(encoder), BatchSize = p.GetValue(batch), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
                 Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), FuseOptimizer = !p.GetValue(unfused), ProfilePrefix = p.GetValue(profile),
+                CacheRoot = Path.Combine(Workspace.Root, "artifacts"),
             };
             Console.WriteLine(BenchmarkW1.Run(options, Console.Error.WriteLine));
             if (p.GetValue(infer)) Console.WriteLine(InferenceBench.Run(options, Console.Error.WriteLine));

@@ -28,23 +28,20 @@ static class OptionChecks
     /// <summary>A probability in [0, 1), e.g. a dropout rate.</summary>
     public static Option<double> Probability(this Option<double> option)
     {
-        option.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v >= 0 && v < 1)) r.AddError($"{option.Name} must be in [0, 1) (got {v.ToString(CultureInfo.InvariantCulture)}).");
-        });
+        option.Validators.Add(r => CheckProbability(option, r.GetValueOrDefault<double>(), r));
         return option;
     }
 
-    /// <summary>An optional probability in [0, 1).</summary>
+    /// <summary>An optional probability in [0, 1) (absent is fine).</summary>
     public static Option<double?> Probability(this Option<double?> option)
     {
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double?>() is { } v && !(v >= 0 && v < 1))
-                r.AddError($"{option.Name} must be in [0, 1) (got {v.ToString(CultureInfo.InvariantCulture)}).");
-        });
+        option.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } v) CheckProbability(option, v, r); });
         return option;
+    }
+
+    static void CheckProbability(Option option, double v, System.CommandLine.Parsing.OptionResult r)
+    {
+        if (!(v >= 0 && v < 1)) r.AddError($"{option.Name} must be in [0, 1) (got {v.ToString(CultureInfo.InvariantCulture)}).");
     }
 
     /// <summary>A comma-separated list of finite numbers, e.g. --loss-weights 0.8,0.2.</summary>

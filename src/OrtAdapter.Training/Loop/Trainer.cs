@@ -55,13 +55,14 @@ public static class Trainer
         long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch / accumulation;
         var schedule = new LearningRateSchedule(o.LearningRate, totalSteps, new LearningRateScheduleOptions { WarmupFraction = o.WarmupFraction, Decay = o.Decay });
         var recipeLoss = manifest.Options.GetProperty("loss").GetString()!;
-        var weights = o.LossWeights ?? LossSpec.ParseRecipe(recipeLoss).Select(t => t.Weight).ToList();
-        if (weights.Count != LossSpec.ParseRecipe(recipeLoss).Count)
-            throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{recipeLoss}' has {LossSpec.ParseRecipe(recipeLoss).Count} terms.");
+        var recipeTerms = LossSpec.ParseRecipe(recipeLoss);
+        var weights = o.LossWeights ?? recipeTerms.Select(t => t.Weight).ToList();
+        if (weights.Count != recipeTerms.Count)
+            throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{recipeLoss}' has {recipeTerms.Count} terms.");
         WeightedLoss.ValidateWeights(weights);
         // One "loss_term_k" graph output per term of the artifacts' recipe, logged under the term's name ("loss_ce").
         var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
-        var termKeys = TermMetricNames(LossSpec.ParseRecipe(recipeLoss));
+        var termKeys = TermMetricNames(recipeTerms);
 
         // ---- init or resume: nothing is written until the sessions are up, so a failed start leaves no trace ----
         var record = RunRecord.Of(o, manifest);

@@ -39,6 +39,8 @@ public sealed class GarbageInputTests
             ["build", "--head-dropout", "1.5"],
             ["build", "--lora-alpha", "NaN"],
             ["build", "--adapter", "adapter"],
+            ["build", "--adapter", "houlsby", "--lora-rank", "4", "--out", $"{d}/out8"],
+            ["build", "--adapter", "ia3", "--reduction", "8", "--out", $"{d}/out9"],
             ["train", "--epochs", "x"],
             ["train", "--lr", "-1"],
             ["train", "--lr", "1e999"],

@@ -117,19 +117,7 @@ public static class ArtifactBuilder
     {
         var graph = new OnnxGraph(baseModel.Clone());
         var structure = EncoderStructure.Find(graph);
-        var bottleneck = new BottleneckAdapterOptions
-        {
-            ReductionFactor = recipe.ReductionFactor, Activation = recipe.Activation, Layers = recipe.Layers, Seed = recipe.Seed,
-        };
-        var adapters = recipe.Adapter switch
-        {
-            AdapterKind.Houlsby => new HoulsbyAdapterPass(bottleneck).Apply(graph, structure),
-            AdapterKind.Pfeiffer => new PfeifferAdapterPass(bottleneck).Apply(graph, structure),
-            _ => new LoraPass(new LoraOptions
-            {
-                Rank = recipe.LoraRank, Alpha = recipe.LoraAlpha, Dropout = recipe.LoraDropout, Layers = recipe.Layers, Seed = recipe.Seed,
-            }).Apply(graph, structure),
-        };
+        var adapters = recipe.Adapter.Insert(graph, structure, recipe.Seed);
         dropoutSites = training ? new DropoutPass(DropoutRates(recipe, baseDir)).Apply(graph, structure, adapters.DropoutPoints) : [];
         var head = TaskHeadPass.Apply(graph, new TaskHeadOptions
         {

@@ -11,8 +11,11 @@ namespace OrtAdapter.Build.Artifacts;
 public sealed record ArtifactManifest
 {
     public const string FileName = "manifest.json";
-    /// <summary>Bumped whenever the graphs' contract changes (e.g. 2: dropout masks are float 0 or 1/(1-p)); part of the cache key.</summary>
-    public const int CurrentFormat = 2;
+    /// <summary>
+    /// Bumped whenever the contract changes (2: dropout masks are float 0 or 1/(1-p); 3: the recipe's adapter is one
+    /// spec object, kind and options); part of the cache key.
+    /// </summary>
+    public const int CurrentFormat = 3;
 
     public int Format { get; init; } = CurrentFormat;
     public required string BaseModel { get; init; }

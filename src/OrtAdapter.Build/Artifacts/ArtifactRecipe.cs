@@ -2,15 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
-using OrtAdapter.Build.Surgery;
 
 namespace OrtAdapter.Build.Artifacts;
-
-/// <summary>Which adapter the surgery inserts.</summary>
-public enum AdapterKind { Houlsby, Pfeiffer, Lora }
 
 /// <summary>
 /// Everything that decides an artifacts folder besides the base model, as plain serializable values: it is
@@ -19,13 +16,8 @@ public enum AdapterKind { Houlsby, Pfeiffer, Lora }
 /// </summary>
 public sealed record ArtifactRecipe
 {
-    public AdapterKind Adapter { get; init; } = AdapterKind.Houlsby;
-    public int ReductionFactor { get; init; } = 16;
-    public AdapterActivation Activation { get; init; } = AdapterActivation.Relu;
-    public IReadOnlyList<int>? Layers { get; init; }
-    public int LoraRank { get; init; } = 8;
-    public double LoraAlpha { get; init; } = 16;
-    public float LoraDropout { get; init; }
+    /// <summary>The adapter kind and its options (a registered <see cref="IAdapterKind"/>).</summary>
+    public AdapterSpec Adapter { get; init; } = AdapterSpec.Default;
     public HeadTask Task { get; init; } = HeadTask.SingleLabel;
     public int NumLabels { get; init; } = 2;
     public PoolingKind Pooling { get; init; } = PoolingKind.Mean;

@@ -39,9 +39,18 @@ public sealed class InferenceMetadata
         : throw new ExportException($"The export metadata has no '{key}'.");
 
     /// <summary>The recipe the artifacts were built with.</summary>
-    public ArtifactRecipe ReadRecipe() =>
-        JsonSerializer.Deserialize<ArtifactRecipe>(this[Recipe], ArtifactManifest.Json)
-        ?? throw new ExportException($"The export metadata's '{Recipe}' is empty.");
+    public ArtifactRecipe ReadRecipe()
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ArtifactRecipe>(this[Recipe], ArtifactManifest.Json)
+                ?? throw new ExportException($"The export metadata's '{Recipe}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new ExportException($"The export metadata's '{Recipe}' is not a recipe this OrtAdapter reads: {e.Message}", e);
+        }
+    }
 
     public HeadTask ReadTask() => Enum.Parse<HeadTask>(this[Task].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
 
@@ -86,7 +95,10 @@ public sealed class InferenceMetadata
         foreach (var key in new[] { Task, Labels, Recipe, BaseModelSha256 })
             if (!p.ContainsKey(key)) throw new ExportException($"{origin}: metadata has no '{key}'; not an OrtAdapter adapter file.");
         p[Version] = OrtAdapterVersion;
-        return new InferenceMetadata(p);
+        var metadata = new InferenceMetadata(p);
+        try { metadata.ReadRecipe(); }
+        catch (ExportException e) { throw new ExportException($"{origin}: {e.Message}", e); }
+        return metadata;
     }
 
     /// <summary>Replaces the model's metadata_props with these pairs.</summary>

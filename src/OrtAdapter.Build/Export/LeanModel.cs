@@ -7,7 +7,7 @@ namespace OrtAdapter.Build.Export;
 
 /// <summary>
 /// Turns an eval graph and trained tensors into a lean inference model, pass by pass: bind the tensors, keep
-/// only the inference outputs (the loss and its inputs go), drop Identities, merge LoRA, fold constants, then
+/// only the inference outputs (the loss and its inputs go), drop Identities, fold the adapters into the base where their kind allows (LoRA, IA³), fold constants, then
 /// optionally quantize (int8) and halve (float16) the weights; metadata last. The eval graph has no dropout.
 /// </summary>
 public static class LeanModel
@@ -21,7 +21,7 @@ public static class LeanModel
         new BindTrainableTensorsPass(tensors, origin).Apply(eval, trainable);
         new InferenceOutputsPass(metadata.ReadTask(), options.Embedding).Apply(eval);
         IdentityEliminationPass.Apply(eval);
-        LoraMergePass.Apply(eval);
+        metadata.ReadRecipe().Adapter.Kind.FoldIntoBase(eval, trainable);
         ConstantFoldingPass.Apply(eval);
         if (options.Int8) Int8MatMulPass.Apply(eval);
         if (options.Float16) Float16WeightsPass.Apply(eval);

@@ -74,22 +74,6 @@ public static class LoraMergePass
                 var aik = m.Scale * a[i * rank + k];
                 for (int j = 0; j < cols; j++) w[i * cols + j] += aik * b[k * cols + j];
             }
-        var name = m.W.Name;
-        // A weight shared with another reader keeps its value there; this layer gets its own merged copy.
-        if (g.Consumers(name).Count > 1)
-        {
-            name = g.UniqueName(name + ".lora_merged");
-            m.LinearMatMul.Input[1] = name;
-            g.Invalidate();
-        }
-        else g.RemoveInitializer(name);
-        g.AddInitializer(FloatTensor(name, w, m.W));
+        WeightRewrite.Set(g, m.LinearMatMul, 1, m.W, w, ".lora_merged");
     }
-
-    static TensorProto FloatTensor(string name, double[] values, TensorProto like) => (TensorProto.Types.DataType)like.DataType switch
-    {
-        TensorProto.Types.DataType.Double => TensorData.FromDoubles(name, values, [.. like.Dims]),
-        TensorProto.Types.DataType.Float16 => TensorData.FromHalfs(name, Array.ConvertAll(values, v => (Half)v), [.. like.Dims]),
-        _ => TensorData.FromFloats(name, Array.ConvertAll(values, v => (float)v), [.. like.Dims]),
-    };
 }

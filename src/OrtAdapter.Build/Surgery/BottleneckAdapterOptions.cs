@@ -1,7 +1,7 @@
 namespace OrtAdapter.Build.Surgery;
 
 /// <summary>Options of the bottleneck adapters (<see cref="HoulsbyAdapterPass"/>, <see cref="PfeifferAdapterPass"/>).</summary>
-public sealed class BottleneckAdapterOptions
+public sealed record BottleneckAdapterOptions : AdapterOptions
 {
     /// <summary>Bottleneck width is hidden size / this (at least 1). Default 16.</summary>
     public int ReductionFactor { get; init; } = 16;
@@ -9,17 +9,11 @@ public sealed class BottleneckAdapterOptions
     /// <summary>Non-linearity between down- and up-projection. Default <see cref="AdapterActivation.Relu"/>.</summary>
     public AdapterActivation Activation { get; init; } = AdapterActivation.Relu;
 
-    /// <summary>0-based layers that get adapters; null (default) means every layer.</summary>
-    public IReadOnlyList<int>? Layers { get; init; }
-
     /// <summary>
     /// Standard deviation of a normal initialisation of the down-projection (bias zero). Default null: PyTorch's
     /// nn.Linear default, uniform ±1/√hidden for weight and bias, as the libtorch reference recipe initialises it.
     /// </summary>
     public double? InitStd { get; init; }
-
-    /// <summary>Seed of the initial values. Default 0.</summary>
-    public int Seed { get; init; }
 
     internal void Validate()
     {

@@ -10,7 +10,7 @@ public enum LoraTargets
 }
 
 /// <summary>Options of <see cref="LoraPass"/>.</summary>
-public sealed class LoraOptions
+public sealed record LoraOptions : AdapterOptions
 {
     /// <summary>Rank r of the update A·B. Default 8.</summary>
     public int Rank { get; init; } = 8;
@@ -23,12 +23,6 @@ public sealed class LoraOptions
 
     /// <summary>Projections to adapt. Default query and value (Hu et al. 2021).</summary>
     public LoraTargets Targets { get; init; } = LoraTargets.Query | LoraTargets.Value;
-
-    /// <summary>0-based layers to adapt; null (default) means every layer.</summary>
-    public IReadOnlyList<int>? Layers { get; init; }
-
-    /// <summary>Seed of A's initial values. Default 0.</summary>
-    public int Seed { get; init; }
 
     internal void Validate()
     {

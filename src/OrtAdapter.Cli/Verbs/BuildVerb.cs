@@ -16,7 +16,8 @@ public static class BuildVerb
         command.SetAction(p =>
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var manifest = ArtifactBuilder.Build(recipe.BaseModel(p, Console.Error.WriteLine), recipe.Recipe(p), p.GetValue(output)!);
+            var wanted = recipe.Recipe(p);
+            var manifest = ArtifactBuilder.Build(recipe.BaseModel(p, Console.Error.WriteLine), wanted, p.GetValue(output)!);
             Console.WriteLine($"built {p.GetValue(output)} in {sw.Elapsed.TotalSeconds:F1} s: {manifest.TrainableParameterCount:N0} trainable parameters, " +
                 $"{manifest.DropoutMasks.Count} dropout sites, loss {manifest.Options.GetProperty("loss").GetString()}, optimizer {(manifest.OptimizerFused ? "fused" : "separate")}");
             return 0;

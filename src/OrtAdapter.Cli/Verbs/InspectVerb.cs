@@ -118,11 +118,18 @@ public static class InspectVerb
         grid.AddRow("Base model", Markup.Escape($"{m.BaseModel} (sha256 {m.BaseModelSha256[..12]}…, opset {m.Opset})"));
         grid.AddRow("Trainable", $"{N(m.TrainableParameterCount)} parameters in {m.Trainable.Count} tensors");
         grid.AddRow("Task", Markup.Escape($"{m.TaskKind}, {m.NumLabels} outputs"));
-        grid.AddRow("Recipe", Markup.Escape(string.Join(", ", m.Options.EnumerateObject().Select(p => $"{p.Name}={p.Value}"))));
+        grid.AddRow("Recipe", Markup.Escape(RecipeText(m.Options)));
         grid.AddRow("Dropout masks", $"{m.DropoutMasks.Count} fed inputs");
         grid.AddRow("Optimizer", m.OptimizerFused ? "AdamW fused into the training graph" : "separate optimizer_model.onnx");
         console.Write(grid);
     }
+
+    /// <summary>"adapter=houlsby(reduction_factor=16, activation=relu), task=single_label, ...": nested objects on one line, a "kind" as their name.</summary>
+    static string RecipeText(JsonElement recipe) => string.Join(", ", recipe.EnumerateObject().Select(p => $"{p.Name}={Value(p.Value)}"));
+
+    static string Value(JsonElement v) => v.ValueKind != JsonValueKind.Object ? v.ToString()
+        : (v.TryGetProperty("kind", out var kind) ? kind.ToString() : "")
+          + "(" + string.Join(", ", v.EnumerateObject().Where(p => p.Name != "kind").Select(p => $"{p.Name}={Value(p.Value)}")) + ")";
 
     /// <summary>The folder's entries with their sizes (a subfolder as "name/" with its files' total).</summary>
     static IEnumerable<(string Name, long Bytes)> FolderFiles(string folder) =>

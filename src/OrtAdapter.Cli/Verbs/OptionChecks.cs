@@ -15,6 +15,27 @@ static class OptionChecks
         return option;
     }
 
+    /// <summary>An optional whole number of at least <paramref name="min"/> (absent is fine).</summary>
+    public static Option<int?> AtLeast(this Option<int?> option, int min)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } v && v < min) r.AddError($"{option.Name} must be at least {min} (got {v}).");
+        });
+        return option;
+    }
+
+    /// <summary>An optional positive finite number (absent is fine).</summary>
+    public static Option<double?> Positive(this Option<double?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } v && (!(v > 0) || !double.IsFinite(v)))
+                r.AddError($"{option.Name} must be a positive number (got {v.ToString(CultureInfo.InvariantCulture)}).");
+        });
+        return option;
+    }
+
     public static Option<double> Positive(this Option<double> option)
     {
         option.Validators.Add(r =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Bases;
 using OrtAdapter.Build.Heads;
@@ -16,11 +17,15 @@ sealed class RecipeOptions
         Description = $"Base encoder: a known name ({string.Join(", ", KnownBases.All.Select(b => b.Name))}) or an .onnx file whose folder holds vocab.txt, tokenizer_config.json, config.json.",
         DefaultValueFactory = _ => Workspace.BaseModel,
     };
-    readonly Option<AdapterKind> _adapter = new("--adapter") { Description = "houlsby, pfeiffer or lora.", DefaultValueFactory = _ => AdapterKind.Houlsby };
-    readonly Option<int> _reduction = new Option<int>("--reduction") { Description = "Bottleneck reduction factor.", DefaultValueFactory = _ => 16 }.AtLeast(1);
-    readonly Option<AdapterActivation> _activation = new("--activation") { Description = "Bottleneck non-linearity: relu, gelu, tanh.", DefaultValueFactory = _ => AdapterActivation.Relu };
-    readonly Option<int> _loraRank = new Option<int>("--lora-rank") { Description = "LoRA rank.", DefaultValueFactory = _ => 8 }.AtLeast(1);
-    readonly Option<double> _loraAlpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha.", DefaultValueFactory = _ => 16 }.Positive();
+    readonly Option<string> _adapter = new("--adapter")
+    {
+        Description = "Adapter kind: " + string.Join("; ", AdapterKinds.All.Select(k => $"{k.Name}: {k.Summary}")) + ".",
+        DefaultValueFactory = _ => AdapterSpec.Default.Kind.Name,
+    };
+    readonly Option<int?> _reduction = new Option<int?>(AdapterSettings.ReductionOption) { Description = "Bottleneck reduction factor (houlsby, pfeiffer; default 16)." }.AtLeast(1);
+    readonly Option<AdapterActivation?> _activation = new(AdapterSettings.ActivationOption) { Description = "Bottleneck non-linearity: relu, gelu, tanh (houlsby, pfeiffer; default relu)." };
+    readonly Option<int?> _loraRank = new Option<int?>(AdapterSettings.LoraRankOption) { Description = "LoRA rank (default 8)." }.AtLeast(1);
+    readonly Option<double?> _loraAlpha = new Option<double?>(AdapterSettings.LoraAlphaOption) { Description = "LoRA alpha (default 16)." }.Positive();
     readonly Option<int> _labels = new Option<int>("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 }.AtLeast(1);
     readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
     readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
@@ -30,6 +35,12 @@ sealed class RecipeOptions
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
+
+    public RecipeOptions() => _adapter.Validators.Add(r =>
+    {
+        if (AdapterKinds.Find(r.GetValueOrDefault<string>()) is null)
+            r.AddError($"--adapter {r.GetValueOrDefault<string>()}: unknown adapter kind; the kinds are {string.Join(", ", AdapterKinds.Names)}.");
+    });
 
     public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _dropout, _attentionDropout, _loss, _maxGradNorm, _unfused];
 
@@ -50,11 +61,10 @@ sealed class RecipeOptions
 
     public ArtifactRecipe Recipe(ParseResult p) => ArtifactRecipe.Default with
     {
-        Adapter = p.GetValue(_adapter),
-        ReductionFactor = p.GetValue(_reduction),
-        Activation = p.GetValue(_activation),
-        LoraRank = p.GetValue(_loraRank),
-        LoraAlpha = p.GetValue(_loraAlpha),
+        Adapter = AdapterKinds.Configure(p.GetValue(_adapter)!, new AdapterSettings
+        {
+            Reduction = p.GetValue(_reduction), Activation = p.GetValue(_activation), LoraRank = p.GetValue(_loraRank), LoraAlpha = p.GetValue(_loraAlpha),
+        }),
         NumLabels = p.GetValue(_labels),
         Task = p.GetValue(_task),
         Pooling = p.GetValue(_pooling) ?? BasePooling.Of(p.GetValue(_base)!) ?? PoolingKind.Mean,

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using OrtAdapter.Autodiff.Analysis;
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Encoders;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Build.Surgery;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 using OrtAdapter.Training.Runtime;
@@ -25,7 +27,7 @@ public static class BenchmarkW1
         var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
         var matmul = MatMulProbe.GflopPerSecond(device, threads: o.Threads);
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
-        var recipe = ArtifactRecipe.Default with { ReductionFactor = o.ReductionFactor, Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
+        var recipe = ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Houlsby, new BottleneckAdapterOptions { ReductionFactor = o.ReductionFactor }), Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
         var manifest = ArtifactManifest.Load(folder);
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Encoders;
 using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Losses;
+using OrtAdapter.Build.Surgery;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Training.Runtime;
 
@@ -26,7 +28,7 @@ public static class InferenceBench
     public static Result Run(BenchOptions o, Action<string> log)
     {
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
-        var recipe = ArtifactRecipe.Default with { ReductionFactor = o.ReductionFactor, Loss = o.Loss };
+        var recipe = ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Houlsby, new BottleneckAdapterOptions { ReductionFactor = o.ReductionFactor }), Loss = o.Loss };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
         var manifest = ArtifactManifest.Load(folder);
         int b = o.BatchSize, s = o.SequenceLength;

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 
 namespace OrtAdapter.Build.Tests.Artifacts;
@@ -17,7 +18,7 @@ public sealed class ArtifactCacheTests
             ArtifactBuilder.Build(model, ArtifactRecipe.Default, prebuilt);
 
             var (same, builtSame) = ArtifactCache.Resolve(model, ArtifactRecipe.Default, prebuilt, cache);
-            var other = ArtifactRecipe.Default with { ReductionFactor = 8 };
+            var other = ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("houlsby", new() { Reduction = 8 }) };
             var (first, builtFirst) = ArtifactCache.Resolve(model, other, prebuilt, cache);
             var (again, builtAgain) = ArtifactCache.Resolve(model, other, prebuilt, cache);
 
@@ -26,7 +27,7 @@ public sealed class ArtifactCacheTests
             Assert.IsTrue(builtFirst);
             Assert.IsFalse(builtAgain);
             Assert.AreEqual(first, again);
-            Assert.AreEqual(8, ArtifactManifest.Load(first).Options.GetProperty("reduction_factor").GetInt32());
+            Assert.AreEqual(8, ArtifactManifest.Load(first).Options.GetProperty("adapter").GetProperty("reduction_factor").GetInt32());
         }
         finally
         {
@@ -43,8 +44,8 @@ public sealed class ArtifactCacheTests
         {
             var model = TinyEncoder.Write(Path.Combine(root, "base"));
             var cache = Path.Combine(root, "cache");
-            var (a, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { ReductionFactor = 8 }, null, cache);
-            var (b, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { Adapter = AdapterKind.Lora }, null, cache);
+            var (a, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("houlsby", new() { Reduction = 8 }) }, null, cache);
+            var (b, _) = ArtifactCache.Resolve(model, ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("lora", new()) }, null, cache);
             var fileA = Path.Combine(a, ArtifactBuilder.FrozenWeights);
             var fileB = Path.Combine(b, ArtifactBuilder.FrozenWeights);
             Assert.HasCount(1, Directory.GetFiles(Path.Combine(cache, SharedFrozenWeights.FolderName)), "one shared copy");

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
@@ -22,7 +23,7 @@ public sealed class ArtifactErrorTests
         Assert.IsTrue(Directory.Exists(temp["mine/photos"]));
         // An artifacts folder is replaced (that is what rebuilding means), an empty one filled.
         ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["a"]);
-        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = 8 }, temp["a"]);
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("houlsby", new() { Reduction = 8 }) }, temp["a"]);
         Directory.CreateDirectory(temp["empty"]);
         ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["empty"]);
     }
@@ -32,10 +33,10 @@ public sealed class ArtifactErrorTests
     {
         using var temp = new TempFolder();
         var model = TinyEncoder.Write(temp["base"]);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = TinyEncoder.Hidden + 1 }, temp["a"]));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ArtifactBuilder.Build(model, ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("houlsby", new() { Reduction = TinyEncoder.Hidden + 1 }) }, temp["a"]));
         Assert.AreEqual($"--reduction {TinyEncoder.Hidden + 1} is larger than the hidden size {TinyEncoder.Hidden}: the bottleneck would be narrower than one unit (use at most {TinyEncoder.Hidden}).", e.Message);
         Assert.IsFalse(Directory.Exists(temp["a"]));
-        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { ReductionFactor = TinyEncoder.Hidden }, temp["a"]);
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default with { Adapter = AdapterKinds.Configure("houlsby", new() { Reduction = TinyEncoder.Hidden }) }, temp["a"]);
     }
 
     [TestMethod]

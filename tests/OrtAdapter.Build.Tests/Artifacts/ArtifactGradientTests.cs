@@ -1,4 +1,5 @@
 using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
@@ -9,7 +10,7 @@ namespace OrtAdapter.Build.Tests.Artifacts;
 
 /// <summary>
 /// The whole training loss of a built eval graph (encoder + adapters + pooling + head + 0.9·CE + 0.1·SupCon) against
-/// central differences, with random non-zero adapter and head weights, for each adapter kind. Checked on a double
+/// central differences, with random non-zero adapter and head weights, for each adapter kind (the activation applies to the bottleneck kinds). Checked on a double
 /// copy (<see cref="DoublePrecision"/>): a float check of ~1e-3 coordinates through a whole encoder is below float's
 /// resolution (measured: 1-8% errors on 1e-5..4e-4 coordinates, none on larger ones).
 /// </summary>
@@ -17,16 +18,18 @@ namespace OrtAdapter.Build.Tests.Artifacts;
 public sealed class ArtifactGradientTests
 {
     [TestMethod]
-    [DataRow(AdapterKind.Houlsby, AdapterActivation.Tanh)]
-    [DataRow(AdapterKind.Houlsby, AdapterActivation.Gelu)]
-    [DataRow(AdapterKind.Pfeiffer, AdapterActivation.Tanh)]
-    [DataRow(AdapterKind.Lora, AdapterActivation.Tanh)]
-    public void WholeLossGradientMatchesFiniteDifferences(AdapterKind kind, AdapterActivation activation)
+    [DataRow("houlsby", AdapterActivation.Tanh)]
+    [DataRow("houlsby", AdapterActivation.Gelu)]
+    [DataRow("pfeiffer", AdapterActivation.Tanh)]
+    [DataRow("lora", AdapterActivation.Tanh)]
+    [DataRow("ia3", AdapterActivation.Tanh)]
+    public void WholeLossGradientMatchesFiniteDifferences(string kind, AdapterActivation activation)
     {
         using var temp = new TempFolder();
         // A non-trivial encoder (std 0.2) and a smooth adapter activation: central differences across a ReLU kink are no derivative.
         var model = TinyEncoder.Write(temp["base"], options: TinyEncoder.WithStd(0.2f));
-        var recipe = new ArtifactRecipe { Adapter = kind, Activation = activation, ReductionFactor = 4 };
+        var bottleneck = AdapterKinds.Get(kind).CommandLineOptions.Contains(AdapterSettings.ActivationOption);
+        var recipe = new ArtifactRecipe { Adapter = AdapterKinds.Configure(kind, bottleneck ? new() { Activation = activation, Reduction = 4 } : new()) };
         var manifest = ArtifactBuilder.Build(model, recipe, temp["a"]);
         var eval = TinyEncoder.LoadGraph(temp["a"], manifest.EvalModel);
         var trainable = manifest.Trainable.Select(t => (t.Name, t.Dims.Select(long.Parse).ToArray())).ToList();

@@ -77,7 +77,7 @@ public sealed class ExportTests
         Assert.AreEqual(File.ReadAllText(Path.Combine(s_fixture.Artifacts, "vocab.txt")), props[InferenceMetadata.TokenizerFilePrefix + "vocab.txt"]);
         Assert.IsTrue(props.ContainsKey(InferenceMetadata.TokenizerFilePrefix + "tokenizer_config.json"));
         Assert.AreEqual(s_fixture.Manifest.BaseModelSha256, props[InferenceMetadata.BaseModelSha256]);
-        Assert.AreEqual("houlsby", JsonDocument.Parse(props[InferenceMetadata.Recipe]).RootElement.GetProperty("adapter").GetString());
+        Assert.AreEqual("houlsby", JsonDocument.Parse(props[InferenceMetadata.Recipe]).RootElement.GetProperty("adapter").GetProperty("kind").GetString());
         Assert.AreEqual(0.5, JsonDocument.Parse(props[InferenceMetadata.Metrics]).RootElement.GetProperty("test").GetProperty("accuracy").GetDouble());
         Assert.IsFalse(string.IsNullOrEmpty(props[InferenceMetadata.Version]));
     }

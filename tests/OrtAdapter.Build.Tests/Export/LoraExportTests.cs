@@ -1,6 +1,8 @@
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Export;
+using OrtAdapter.Build.Surgery;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Tests.Export;
@@ -14,7 +16,7 @@ public sealed class LoraExportTests
     [TestMethod]
     public void LoraIsMergedAndOutputsEqual()
     {
-        using var fixture = new ExportFixture(ArtifactRecipe.Default with { Adapter = AdapterKind.Lora, LoraDropout = 0.1f });
+        using var fixture = new ExportFixture(ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Lora, new LoraOptions { Dropout = 0.1f }) });
         var run = fixture.MakeRun(seed: 5, std: 0.05);
         var tensors = Checkpoint.Load(Path.Combine(run, "checkpoint-best")).Tensors;
         var model = Path.Combine(fixture.NewFolder("out"), "model.onnx");

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Surgery;
 using OrtAdapter.Onnx;
 
@@ -9,17 +10,17 @@ public sealed class AdapterPassTests
     public static IEnumerable<object[]> Cases()
     {
         foreach (var (model, file) in new[] { ("bert-mini-uncased", "model_opset17.onnx"), ("bert-mini-uncased", "model_opset14.onnx"), ("distilbert-style-random", "model_opset14.onnx") })
-            foreach (var kind in new[] { "houlsby", "pfeiffer", "lora" })
+            foreach (var kind in AdapterKinds.Names)
                 yield return [model, file, kind];
     }
 
-    static AdapterPassResult Apply(string kind, OnnxGraph graph, EncoderStructure s, AdapterActivation activation = AdapterActivation.Relu) => kind switch
+    /// <summary>Through the registry, as the artifact builder does it.</summary>
+    static AdapterPassResult Apply(string kind, OnnxGraph graph, EncoderStructure s, AdapterActivation activation = AdapterActivation.Relu)
     {
-        "houlsby" => new HoulsbyAdapterPass(new BottleneckAdapterOptions { Activation = activation }).Apply(graph, s),
-        "pfeiffer" => new PfeifferAdapterPass(new BottleneckAdapterOptions { Activation = activation }).Apply(graph, s),
-        "lora" => new LoraPass().Apply(graph, s),
-        _ => throw new ArgumentException(kind),
-    };
+        var k = AdapterKinds.Get(kind);
+        var settings = k.CommandLineOptions.Contains(AdapterSettings.ActivationOption) ? new AdapterSettings { Activation = activation } : new AdapterSettings();
+        return k.Insert(graph, s, k.Configure(settings));
+    }
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
@@ -32,7 +33,7 @@ public sealed class AdapterPassTests
 
         var result = Apply(kind, graph, structure);
 
-        int perLayer = kind == "houlsby" ? 8 : kind == "pfeiffer" ? 4 : 4;
+        int perLayer = kind switch { "houlsby" => 8, "ia3" => 3, _ => 4 };
         Assert.HasCount(perLayer * structure.Blocks.Count, result.TrainableInitializers);
         Assert.IsEmpty(result.DropoutPoints);
         foreach (var t in base_.Initializers)
@@ -43,9 +44,9 @@ public sealed class AdapterPassTests
         foreach (var (name, values) in expected)
             Assert.IsLessThanOrEqualTo(Tolerances.Parity, SurgeryOrt.MaxDifference(atInit[name], values), $"{kind} on {model}/{file}: output '{name}' at initialisation");
 
-        // Zero-initialised up-projections (LoRA B) made the adapters invisible; random ones must show.
+        // Zero-initialised up-projections (LoRA B) and IA³'s ones made the adapters invisible; random ones must show.
         int seed = 1;
-        foreach (var name in result.TrainableInitializers.Where(n => n.EndsWith(".up.weight", StringComparison.Ordinal) || n.EndsWith(".lora_b", StringComparison.Ordinal)))
+        foreach (var name in result.TrainableInitializers.Where(n => n.EndsWith(".up.weight", StringComparison.Ordinal) || n.EndsWith(".lora_b", StringComparison.Ordinal) || n.EndsWith(Ia3Pass.ScaleSuffix, StringComparison.Ordinal)))
             SurgeryOrt.Randomize(graph, name, 0.5, seed++);
         var trained = SurgeryOrt.Run(graph);
         Assert.IsGreaterThan(1e-3, SurgeryOrt.MaxDifference(trained["last_hidden_state"], expected["last_hidden_state"]), $"{kind}: adapters are not on the path");

@@ -20,7 +20,7 @@ public sealed class InspectTests
         var files = artifacts.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToList();
         CollectionAssert.IsSubsetOf(new[] { "manifest.json", "training_model.onnx", "eval_model.onnx", "checkpoint/" }, files);
         foreach (var name in files) StringAssert.Contains(text.Stdout, name, "the text report lists the same files");
-        Assert.AreEqual("houlsby", artifacts.GetProperty("manifest").GetProperty("options").GetProperty("adapter").GetProperty("kind").GetString());
+        Assert.AreEqual("houlsby", artifacts.GetProperty("manifest").GetProperty("recipe").GetProperty("adapter").GetProperty("kind").GetString());
         Assert.AreEqual(2, doc.RootElement.GetProperty("models").GetArrayLength(), "training and eval graphs");
     }
 }

@@ -38,11 +38,13 @@ public static class ArtifactBuilder
         var baseModel = ModelFile.Load(baseModelPath);
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(baseModelPath))!;
 
-        var eval = Assemble(baseModel, recipe, baseDir, training: false, out var evalTrainable, out _);
-        var train = Assemble(baseModel, recipe, baseDir, training: true, out var trainable, out var dropoutSites);
+        var eval = Assemble(baseModel, recipe, baseDir, training: false, out var evalTrainable, out _, out _);
+        var train = Assemble(baseModel, recipe, baseDir, training: true, out var trainable, out var dropoutSites, out var loss);
         if (!trainable.SequenceEqual(evalTrainable))
             throw new InvalidOperationException("Training and eval graphs disagree on the trainable tensors; the surgery is not deterministic.");
 
+        // The base's own inputs (input_ids, attention_mask[, token_type_ids]) are fed from the batch.
+        var dataInputs = new OnnxGraph(baseModel).RuntimeInputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var initial = trainable.Select(name => train.Initializer(name)!.Clone()).ToList();
         foreach (var g in new[] { train, eval }) PromoteToInputs(g, trainable);
 
@@ -83,9 +85,10 @@ public static class ArtifactBuilder
                 Opset = train.OpsetVersion(),
                 TokenizerFiles = sideFiles,
                 OptionsHash = recipe.Hash(baseSha),
-                Options = recipe.ToJson(),
-                TaskKind = recipe.Task.ToString(),
+                Recipe = recipe,
+                Task = recipe.Task,
                 NumLabels = recipe.NumLabels,
+                LossTerms = FeedContract.LossTerms(recipe.LossTerms, loss),
                 TrainingModel = TrainingModel,
                 EvalModel = EvalModel,
                 OptimizerModel = optimizer is null ? null : OptimizerModel,
@@ -95,10 +98,11 @@ public static class ArtifactBuilder
                 Checkpoint = CheckpointFolder,
                 Trainable = initial.Select(t => new TensorSpec(t.Name, DataTypes.Name(t.DataType), t.Dims.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())).ToList(),
                 DropoutMasks = dropoutSites.Select(s => new DropoutMaskSpec(s.MaskInput, s.Dims, s.Rate)).ToList(),
-                TrainingInputs = Specs(train, train.Proto.Input),
+                TrainingInputs = FeedContract.Inputs(train, dataInputs, trainable, dropoutSites, loss, TrainingModel),
                 TrainingOutputs = Specs(train, train.Proto.Output),
-                EvalInputs = Specs(eval, eval.Proto.Input),
+                EvalInputs = FeedContract.Inputs(eval, dataInputs, trainable, [], loss, EvalModel),
                 EvalOutputs = Specs(eval, eval.Proto.Output),
+                OptimizerInputs = optimizer is null ? [] : FeedContract.Inputs(new OnnxGraph(optimizer), [], trainable, [], loss, OptimizerModel),
             };
             manifest.Save(temp);
             ReplaceFolder(temp, outputFolder);
@@ -113,7 +117,7 @@ public static class ArtifactBuilder
 
     /// <summary>Base encoder + adapters (+ dropout when training) + pooling/head + the weighted loss.</summary>
     static OnnxGraph Assemble(ModelProto baseModel, ArtifactRecipe recipe, string baseDir, bool training,
-        out List<string> trainable, out IReadOnlyList<DropoutSite> dropoutSites)
+        out List<string> trainable, out IReadOnlyList<DropoutSite> dropoutSites, out ComposedLoss loss)
     {
         var graph = new OnnxGraph(baseModel.Clone());
         var structure = EncoderStructure.Find(graph);
@@ -127,7 +131,7 @@ public static class ArtifactBuilder
         if (training && head.DropoutMask is { } headMask)
             dropoutSites = [.. dropoutSites, new DropoutSite(headMask, DeclaredDims(graph, headMask), (float)recipe.HeadDropout, head.Pooled)];
         // Teacher logits and target embeddings are fed per batch from the data (declared only when a term needs them).
-        LossComposer.Apply(graph, new LossComposerOptions
+        loss = LossComposer.Apply(graph, new LossComposerOptions
         {
             Terms = recipe.LossTerms, Task = recipe.Task, TeacherLogits = LossNames.TeacherLogits, TargetEmbedding = LossNames.TargetEmbedding,
         });
@@ -181,7 +185,7 @@ public static class ArtifactBuilder
         Checkpoint.Save(folder, new CheckpointData
         {
             Tensors = tensors,
-            State = new CheckpointState { Step = 0, Epoch = 0, Options = System.Text.Json.Nodes.JsonNode.Parse(recipe.ToJson().GetRawText()) },
+            State = new CheckpointState { Step = 0, Epoch = 0, Options = System.Text.Json.JsonSerializer.SerializeToNode(recipe, ArtifactManifest.Json) },
         });
     }
 

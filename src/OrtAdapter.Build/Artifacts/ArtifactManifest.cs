@@ -1,21 +1,24 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Artifacts;
 
 /// <summary>
-/// manifest.json of an artifacts folder: what was built from what (base model hash, tokenizer files, options),
-/// and the contract the trainer relies on (graph files, trainable tensors, dropout mask inputs, inputs/outputs).
+/// manifest.json of an artifacts folder: what was built from what (base model hash, tokenizer files, recipe), and the
+/// typed contract that training, export and the CLI read as it is: the task, the graph files, the trainable tensors,
+/// the loss terms with their output and weight-input names, every fed input with its type, shape and source, and
+/// the graphs' outputs. Written by <see cref="ArtifactBuilder"/> only.
 /// </summary>
 public sealed record ArtifactManifest
 {
     public const string FileName = "manifest.json";
     /// <summary>
-    /// Bumped whenever the contract changes (2: dropout masks are float 0 or 1/(1-p); 3: the recipe's adapter is one
-    /// spec object, kind and options); part of the cache key.
+    /// Bumped whenever the contract changes (2: dropout masks are float 0 or 1/(1-p); 3: one adapter spec in the
+    /// recipe; 4: the typed recipe, the task, the loss terms and every fed input's source); part of the cache key.
     /// </summary>
-    public const int CurrentFormat = 3;
+    public const int CurrentFormat = 4;
 
     public int Format { get; init; } = CurrentFormat;
     public required string BaseModel { get; init; }
@@ -23,9 +26,11 @@ public sealed record ArtifactManifest
     public required int Opset { get; init; }
     public required IReadOnlyList<string> TokenizerFiles { get; init; }
     public required string OptionsHash { get; init; }
-    public required JsonElement Options { get; init; }
-    public required string TaskKind { get; init; }
+    public required ArtifactRecipe Recipe { get; init; }
+    public required TaskKind Task { get; init; }
     public required int NumLabels { get; init; }
+    /// <summary>The weighted loss's terms, in order: L = Σ weight_k · term_k.</summary>
+    public required IReadOnlyList<LossTermContract> LossTerms { get; init; }
     public required string TrainingModel { get; init; }
     public required string EvalModel { get; init; }
     public string? OptimizerModel { get; init; }
@@ -36,15 +41,20 @@ public sealed record ArtifactManifest
     public required string Checkpoint { get; init; }
     public required IReadOnlyList<TensorSpec> Trainable { get; init; }
     public required IReadOnlyList<DropoutMaskSpec> DropoutMasks { get; init; }
-    public required IReadOnlyList<TensorSpec> TrainingInputs { get; init; }
+    /// <summary>The training graph's inputs: with the optimizer fused, one Run is fed exactly these.</summary>
+    public required IReadOnlyList<FedInput> TrainingInputs { get; init; }
     public required IReadOnlyList<TensorSpec> TrainingOutputs { get; init; }
-    public required IReadOnlyList<TensorSpec> EvalInputs { get; init; }
+    public required IReadOnlyList<FedInput> EvalInputs { get; init; }
     public required IReadOnlyList<TensorSpec> EvalOutputs { get; init; }
+    /// <summary>The separate optimizer graph's inputs (parameters, moments, gradients, learning rate, step); empty when it is fused.</summary>
+    public IReadOnlyList<FedInput> OptimizerInputs { get; init; } = [];
 
     public long TrainableParameterCount => Trainable.Sum(t => t.Dims.Aggregate(1L, (p, d) => p * long.Parse(d, System.Globalization.CultureInfo.InvariantCulture)));
 
     public static readonly JsonSerializerOptions Json = new()
     {
+        // A null where the contract has no null (a list, the recipe, a name) is a JSON error naming the path, not a crash later.
+        RespectNullableAnnotations = true,
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -18,7 +18,7 @@ public sealed record ArtifactRecipe
 {
     /// <summary>The adapter kind and its options (a registered <see cref="IAdapterKind"/>).</summary>
     public AdapterSpec Adapter { get; init; } = AdapterSpec.Default;
-    public HeadTask Task { get; init; } = HeadTask.SingleLabel;
+    public TaskKind Task { get; init; } = TaskKind.SingleLabel;
     public int NumLabels { get; init; } = 2;
     public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
     public double HeadDropout { get; init; }
@@ -53,8 +53,6 @@ public sealed record ArtifactRecipe
     {
         Beta1 = Beta1, Beta2 = Beta2, Epsilon = Epsilon, WeightDecay = WeightDecay, MaxGradNorm = MaxGradNorm,
     };
-
-    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, ArtifactManifest.Json);
 
     /// <summary>
     /// SHA-256 of the recipe, the base model's hash, the manifest format and the generator version: the cache key of a

@@ -29,6 +29,7 @@ public sealed class InferenceMetadata
     public const string BaseModelSha256 = Prefix + "base_model_sha256";
 
     static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    static readonly JsonSerializerOptions CompactRecipe = new(ArtifactManifest.Json) { WriteIndented = false };
 
     InferenceMetadata(IReadOnlyDictionary<string, string> properties) => Properties = properties;
 
@@ -52,7 +53,7 @@ public sealed class InferenceMetadata
         }
     }
 
-    public HeadTask ReadTask() => Enum.Parse<HeadTask>(this[Task].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+    public TaskKind ReadTask() => Enum.Parse<TaskKind>(this[Task].Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
 
     /// <summary>
     /// Collects the metadata of an artifacts folder and a run: tokenizer files (text) from the folder, label names
@@ -62,7 +63,7 @@ public sealed class InferenceMetadata
     public static InferenceMetadata Create(string artifactsFolder, ArtifactManifest manifest, IReadOnlyList<string>? labels, string? summaryJson,
         int? maxLength = null)
     {
-        var recipe = JsonSerializer.Deserialize<ArtifactRecipe>(manifest.Options.GetRawText(), ArtifactManifest.Json)!;
+        var recipe = manifest.Recipe;
         var names = labels ?? Enumerable.Range(0, manifest.NumLabels).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         if (names.Count != manifest.NumLabels)
             throw new ExportException($"{artifactsFolder}: the run names {names.Count} labels but the artifacts have {manifest.NumLabels} outputs.");
@@ -72,7 +73,7 @@ public sealed class InferenceMetadata
             [Task] = recipe.Task.Describe(),
             [Activation] = recipe.Task.Activation().ToString().ToLowerInvariant(),
             [Labels] = JsonSerializer.Serialize(names, Compact),
-            [Recipe] = JsonSerializer.Serialize(manifest.Options, Compact),
+            [Recipe] = JsonSerializer.Serialize(recipe, CompactRecipe),
             [Metrics] = summaryJson is null ? "{}" : System.Text.Json.Nodes.JsonNode.Parse(summaryJson)?.ToJsonString() ?? "{}",
             [BaseModelSha256] = manifest.BaseModelSha256,
         };

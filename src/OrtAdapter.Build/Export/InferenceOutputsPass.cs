@@ -9,7 +9,7 @@ namespace OrtAdapter.Build.Export;
 /// single-label, sigmoid for multi-label, identity for regression) and optionally <c>pooled</c>; the loss
 /// subgraph dies in cleanup and its inputs (labels, loss weights) go. Only the text inputs stay.
 /// </summary>
-public sealed class InferenceOutputsPass(HeadTask task, bool embedding)
+public sealed class InferenceOutputsPass(TaskKind task, bool embedding)
 {
     public const string Probabilities = "probabilities";
 

@@ -3,8 +3,8 @@ namespace OrtAdapter.Build.Heads;
 /// <summary>Options of <see cref="TaskHeadPass"/>.</summary>
 public sealed class TaskHeadOptions
 {
-    /// <summary>What the head predicts. Default <see cref="HeadTask.SingleLabel"/>.</summary>
-    public HeadTask Task { get; init; } = HeadTask.SingleLabel;
+    /// <summary>What the head predicts. Default <see cref="TaskKind.SingleLabel"/>.</summary>
+    public TaskKind Task { get; init; } = TaskKind.SingleLabel;
 
     /// <summary>Number of logits C: classes, labels or regression targets. Default 2.</summary>
     public int Outputs { get; init; } = 2;

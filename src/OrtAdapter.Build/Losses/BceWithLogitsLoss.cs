@@ -10,7 +10,7 @@ public sealed class BceWithLogitsLoss : LossTerm
 {
     public override string Name => "bce";
     public override LossNeeds Needs => LossNeeds.Logits | LossNeeds.Labels;
-    public override bool Supports(HeadTask task) => task == HeadTask.MultiLabel;
+    public override bool Supports(TaskKind task) => task == TaskKind.MultiLabel;
 
     public override string Emit(LossContext c)
     {

@@ -10,7 +10,7 @@ public sealed class CosineEmbeddingLoss : LossTerm
 {
     public override string Name => "cosine";
     public override LossNeeds Needs => LossNeeds.Pooled | LossNeeds.TargetEmbedding;
-    public override bool Supports(HeadTask task) => true;
+    public override bool Supports(TaskKind task) => true;
 
     public override string Emit(LossContext c)
     {

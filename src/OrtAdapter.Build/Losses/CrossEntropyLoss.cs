@@ -34,9 +34,9 @@ public sealed class CrossEntropyLoss : LossTerm
 
     public override string Name => "ce";
     public override LossNeeds Needs => LossNeeds.Logits | LossNeeds.Labels;
-    public override bool Supports(HeadTask task) => task == HeadTask.SingleLabel;
+    public override bool Supports(TaskKind task) => task == TaskKind.SingleLabel;
 
-    public override void Check(HeadTask task, long numClasses)
+    public override void Check(TaskKind task, long numClasses)
     {
         base.Check(task, numClasses);
         if (ClassWeights is not null && ClassWeights.Count != numClasses)

@@ -15,7 +15,7 @@ public sealed class DistillationLoss : LossTerm
 
     public override string Name => "kd";
     public override LossNeeds Needs => LossNeeds.Logits | LossNeeds.TeacherLogits;
-    public override bool Supports(HeadTask task) => task == HeadTask.SingleLabel;
+    public override bool Supports(TaskKind task) => task == TaskKind.SingleLabel;
 
     public override string Emit(LossContext c)
     {

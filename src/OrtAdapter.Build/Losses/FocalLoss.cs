@@ -22,7 +22,7 @@ public sealed class FocalLoss : LossTerm
 
     public override string Name => "focal";
     public override LossNeeds Needs => LossNeeds.Logits | LossNeeds.Labels;
-    public override bool Supports(HeadTask task) => task == HeadTask.SingleLabel;
+    public override bool Supports(TaskKind task) => task == TaskKind.SingleLabel;
 
     public override string Emit(LossContext c)
     {

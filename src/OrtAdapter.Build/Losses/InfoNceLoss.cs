@@ -16,7 +16,7 @@ public sealed class InfoNceLoss : LossTerm
 
     public override string Name => "infonce";
     public override LossNeeds Needs => LossNeeds.Pooled;
-    public override bool Supports(HeadTask task) => true;
+    public override bool Supports(TaskKind task) => true;
 
     public override string Emit(LossContext c)
     {

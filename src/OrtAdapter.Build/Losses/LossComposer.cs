@@ -47,7 +47,7 @@ public static class LossComposer
             fed.Add(name);
             return name;
         }
-        var labels = Declare(LossNeeds.Labels, LossNames.Labels, () => options.Task == HeadTask.SingleLabel
+        var labels = Declare(LossNeeds.Labels, LossNames.Labels, () => options.Task == TaskKind.SingleLabel
             ? new TensorType((int)DataType.Int64, [batch])
             : new TensorType(elem, [batch, Dim.Of(numClasses)]));
         var teacher = Declare(LossNeeds.TeacherLogits, options.TeacherLogits, () => new TensorType(elem, [batch, Dim.Of(numClasses)]));

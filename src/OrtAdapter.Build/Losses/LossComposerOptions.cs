@@ -9,7 +9,7 @@ public sealed class LossComposerOptions
     public IReadOnlyList<WeightedLoss> Terms { get; init; } = LossSpec.Default;
 
     /// <summary>The head's task; decides the labels' type and which terms apply. Default single-label.</summary>
-    public HeadTask Task { get; init; } = HeadTask.SingleLabel;
+    public TaskKind Task { get; init; } = TaskKind.SingleLabel;
 
     /// <summary>The logits value [batch, C]. Default "logits".</summary>
     public string Logits { get; init; } = HeadNames.Logits;

@@ -7,7 +7,7 @@ namespace OrtAdapter.Build.Losses;
 public sealed class LossContext
 {
     public required OpBuilder B { get; init; }
-    public required HeadTask Task { get; init; }
+    public required TaskKind Task { get; init; }
 
     /// <summary>Element type of the predictions (float in training graphs, double in tests); the loss has it too.</summary>
     public required int ElemType { get; init; }

@@ -16,13 +16,13 @@ public abstract class LossTerm
     public abstract LossNeeds Needs { get; }
 
     /// <summary>Whether the term makes sense for a head of this task.</summary>
-    public abstract bool Supports(HeadTask task);
+    public abstract bool Supports(TaskKind task);
 
     /// <summary>Emits the term; returns the name of its scalar value.</summary>
     public abstract string Emit(LossContext context);
 
     /// <summary>Checks the term against the head before anything is emitted; throws <see cref="LossException"/>.</summary>
-    public virtual void Check(HeadTask task, long numClasses)
+    public virtual void Check(TaskKind task, long numClasses)
     {
         if (!Supports(task))
             throw new LossException($"Loss '{Name}' does not apply to a {task.Describe()} head (it supports {SupportedTasks()}).");
@@ -44,5 +44,5 @@ public abstract class LossTerm
         : throw new LossException($"Loss '{term}': {parameter} must be a positive number, got {Format(value)}.");
 
     string SupportedTasks() =>
-        string.Join(", ", Enum.GetValues<HeadTask>().Where(Supports).Select(t => t.Describe()));
+        string.Join(", ", Enum.GetValues<TaskKind>().Where(Supports).Select(t => t.Describe()));
 }

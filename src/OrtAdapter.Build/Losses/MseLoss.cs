@@ -7,7 +7,7 @@ public sealed class MseLoss : LossTerm
 {
     public override string Name => "mse";
     public override LossNeeds Needs => LossNeeds.Logits | LossNeeds.Labels;
-    public override bool Supports(HeadTask task) => task == HeadTask.Regression;
+    public override bool Supports(TaskKind task) => task == TaskKind.Regression;
 
     public override string Emit(LossContext c)
     {

@@ -19,7 +19,7 @@ public sealed class SupConLoss : LossTerm
 
     public override string Name => "supcon";
     public override LossNeeds Needs => LossNeeds.Pooled | LossNeeds.Labels;
-    public override bool Supports(HeadTask task) => task == HeadTask.SingleLabel;
+    public override bool Supports(TaskKind task) => task == TaskKind.SingleLabel;
 
     public override string Emit(LossContext c)
     {

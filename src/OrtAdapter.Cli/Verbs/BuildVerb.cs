@@ -19,7 +19,7 @@ public static class BuildVerb
             var wanted = recipe.Recipe(p);
             var manifest = ArtifactBuilder.Build(recipe.BaseModel(p, Console.Error.WriteLine), wanted, p.GetValue(output)!);
             Console.WriteLine($"built {p.GetValue(output)} in {sw.Elapsed.TotalSeconds:F1} s: {manifest.TrainableParameterCount:N0} trainable parameters, " +
-                $"{manifest.DropoutMasks.Count} dropout sites, loss {manifest.Options.GetProperty("loss").GetString()}, optimizer {(manifest.OptimizerFused ? "fused" : "separate")}");
+                $"{manifest.DropoutMasks.Count} dropout sites, loss {manifest.Recipe.Loss}, optimizer {(manifest.OptimizerFused ? "fused" : "separate")}");
             return 0;
         });
         return command;

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -117,8 +118,8 @@ public static class InspectVerb
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("Base model", Markup.Escape($"{m.BaseModel} (sha256 {m.BaseModelSha256[..12]}…, opset {m.Opset})"));
         grid.AddRow("Trainable", $"{N(m.TrainableParameterCount)} parameters in {m.Trainable.Count} tensors");
-        grid.AddRow("Task", Markup.Escape($"{m.TaskKind}, {m.NumLabels} outputs"));
-        grid.AddRow("Recipe", Markup.Escape(RecipeText(m.Options)));
+        grid.AddRow("Task", Markup.Escape($"{m.Task.Describe()}, {m.NumLabels} outputs"));
+        grid.AddRow("Recipe", Markup.Escape(RecipeText(JsonSerializer.SerializeToElement(m.Recipe, ArtifactManifest.Json))));
         grid.AddRow("Dropout masks", $"{m.DropoutMasks.Count} fed inputs");
         grid.AddRow("Optimizer", m.OptimizerFused ? "AdamW fused into the training graph" : "separate optimizer_model.onnx");
         console.Write(grid);

@@ -27,7 +27,7 @@ sealed class RecipeOptions
     readonly Option<int?> _loraRank = new Option<int?>(AdapterSettings.LoraRankOption) { Description = "LoRA rank (default 8)." }.AtLeast(1);
     readonly Option<double?> _loraAlpha = new Option<double?>(AdapterSettings.LoraAlphaOption) { Description = "LoRA alpha (default 16)." }.Positive();
     readonly Option<int> _labels = new Option<int>("--labels") { Description = "Number of classes (labels for multi-label, outputs for regression).", DefaultValueFactory = _ => 2 }.AtLeast(1);
-    readonly Option<HeadTask> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => HeadTask.SingleLabel };
+    readonly Option<TaskKind> _task = new("--task") { Description = "singlelabel, multilabel or regression.", DefaultValueFactory = _ => TaskKind.SingleLabel };
     readonly Option<PoolingKind?> _pooling = new("--pooling") { Description = "mean or cls (default: what the base was trained for: a known name's, or sentence-transformers' 1_Pooling/config.json beside it; else mean)." };
     readonly Option<double> _headDropout = new Option<double>("--head-dropout") { Description = "Dropout on the pooled vector before the linear head, while training.", DefaultValueFactory = _ => ArtifactRecipe.Default.HeadDropout }.Probability();
     readonly Option<double?> _dropout = new Option<double?>("--dropout") { Description = "Dropout of the base's hidden states and embeddings while training (default: the base's config.json, else 0.1)." }.Probability();

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using System.CommandLine;
 using System.Globalization;
 using OrtAdapter.Build.Artifacts;
@@ -73,7 +74,7 @@ public static class TrainVerb
                     TextColumn = p.GetValue(text)!, TextPairColumn = p.GetValue(pair), LabelColumn = p.GetValue(label)!,
                     TeacherLogitsColumn = p.GetValue(teacher), TargetEmbeddingColumn = p.GetValue(targetEmbedding),
                     SqliteTable = p.GetValue(table), SqliteQuery = p.GetValue(query), SkipBadRows = p.GetValue(skipBad),
-                    Task = ArtifactManifest.Load(folder).TaskKind switch { "MultiLabel" => TaskKind.MultiLabel, "Regression" => TaskKind.Regression, _ => TaskKind.SingleLabel },
+                    Task = ArtifactManifest.Load(folder).Task,
                 },
                 RunDirectory = runDir,
                 Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = p.GetValue(lr), MaxLength = p.GetValue(maxLength), BucketByLength = p.GetValue(bucket), GradientAccumulation = p.GetValue(accumulate),

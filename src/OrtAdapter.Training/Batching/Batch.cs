@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Losses;
 using OrtAdapter.Inference.Tokenization;
 
 namespace OrtAdapter.Training.Batching;
@@ -14,4 +15,27 @@ public sealed record Batch(int[] ExampleIndices, TokenizedBatch Inputs, long[]? 
 {
     /// <summary>Rows in the batch.</summary>
     public int Size => ExampleIndices.Length;
+
+    /// <summary>
+    /// The values of the data input named <paramref name="name"/> (the contract's <c>Data</c> source) with their shape,
+    /// or null when the batch has no such column.
+    /// </summary>
+    public BatchColumn? Column(string name)
+    {
+        long b = Size, s = Inputs.SequenceLength;
+        return name switch
+        {
+            "input_ids" => new(Inputs.InputIds, [b, s]),
+            "attention_mask" => new(Inputs.AttentionMask, [b, s]),
+            "token_type_ids" => new(Inputs.TokenTypeIds, [b, s]),
+            LossNames.Labels when LabelIds is { } ids => new(ids, [b]),
+            LossNames.Labels when Targets is { } t => new(t, [b, t.Length / b]),
+            LossNames.TeacherLogits when TeacherLogits is { } teacher => new(teacher, [b, teacher.Length / b]),
+            LossNames.TargetEmbedding when TargetEmbeddings is { } target => new(target, [b, target.Length / b]),
+            _ => null,
+        };
+    }
 }
+
+/// <summary>One column of a batch: long or float values, row-major, and their shape.</summary>
+public sealed record BatchColumn(Array Values, long[] Shape);

@@ -1,3 +1,5 @@
+using OrtAdapter.Build.Heads;
+
 namespace OrtAdapter.Training.Data;
 
 /// <summary>Which columns of a data file hold the texts and labels, and how strictly rows are checked.</summary>

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using System.Text;
 
 namespace OrtAdapter.Training.Data;

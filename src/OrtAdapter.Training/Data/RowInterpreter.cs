@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using System.Globalization;
 using System.Text.Json;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Inference.Runtime;
@@ -54,15 +55,13 @@ public static class Trainer
         // A step is one optimizer update over `accumulation` consecutive batches of the plan.
         long totalSteps = (long)o.Epochs * plan.BatchesPerEpoch / accumulation;
         var schedule = new LearningRateSchedule(o.LearningRate, totalSteps, new LearningRateScheduleOptions { WarmupFraction = o.WarmupFraction, Decay = o.Decay });
-        var recipeLoss = manifest.Options.GetProperty("loss").GetString()!;
-        var recipeTerms = LossSpec.ParseRecipe(recipeLoss);
-        var weights = o.LossWeights ?? recipeTerms.Select(t => t.Weight).ToList();
-        if (weights.Count != recipeTerms.Count)
-            throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{recipeLoss}' has {recipeTerms.Count} terms.");
+        var weights = o.LossWeights ?? manifest.LossTerms.Select(t => t.DefaultWeight).ToList();
+        if (weights.Count != manifest.LossTerms.Count)
+            throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{manifest.Recipe.Loss}' has {manifest.LossTerms.Count} terms.");
         WeightedLoss.ValidateWeights(weights);
-        // One "loss_term_k" graph output per term of the artifacts' recipe, logged under the term's name ("loss_ce").
-        var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
-        var termKeys = TermMetricNames(recipeTerms);
+        // Each term's graph output, logged under the term's metric name ("loss_ce").
+        var terms = manifest.LossTerms.Select(t => t.Output).ToArray();
+        var termKeys = manifest.LossTerms.Select(t => t.Metric).ToArray();
 
         // ---- init or resume: nothing is written until the sessions are up, so a failed start leaves no trace ----
         var record = RunRecord.Of(o, manifest);
@@ -71,19 +70,15 @@ public static class Trainer
         var bestDir = Path.Combine(o.RunDirectory, BestCheckpoint);
         var resume = o.Resume;
         var start = Checkpoint.Load(resume ? lastDir : Path.Combine(o.Artifacts, manifest.Checkpoint));
-        long step = resume ? start.State.Step : 0;
-        double best = resume ? start.State.BestMetric ?? double.NegativeInfinity : double.NegativeInfinity;
-        int bestEpoch = resume && start.State.Extra.TryGetValue("best_epoch", out var be) ? int.Parse(be) : -1;
-        long bestStep = resume && start.State.Extra.TryGetValue("best_step", out var bs) ? long.Parse(bs) : -1;
-        int evalsWithoutGain = resume && start.State.Extra.TryGetValue("evals_without_gain", out var ew) ? int.Parse(ew) : 0;
+        var state = resume ? RunState.FromCheckpoint(start.State, lastDir) : new RunState();
         using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors), log: progress.Log);
         using var feeds = sessions.NewFeeds();
         Directory.CreateDirectory(o.RunDirectory);
         if (!resume) RunRecord.Write(o.RunDirectory, record);
         var metricsPath = Path.Combine(o.RunDirectory, MetricsFile);
-        if (resume && File.Exists(metricsPath)) MetricsLog.TruncateAfter(metricsPath, step);
+        if (resume && File.Exists(metricsPath)) MetricsLog.TruncateAfter(metricsPath, state.Step);
         using var log = MetricsLog.Open(metricsPath, append: resume);
-        progress.Log($"{(resume ? $"resumed at step {step}" : "training")} on {device}: {splits.Train.Count} train / {splits.Dev.Count} dev / {splits.Test.Count} test examples, " +
+        progress.Log($"{(resume ? $"resumed at step {state.Step}" : "training")} on {device}: {splits.Train.Count} train / {splits.Dev.Count} dev / {splits.Test.Count} test examples, " +
             $"{totalSteps} steps, {manifest.TrainableParameterCount:N0} trainable parameters, frozen weights {sessions.FrozenBytes / 1e6:F1} MB shared");
 
         // ---- the loop ----
@@ -91,13 +86,15 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         long samples = 0, stepsThisRun = 0;
         Dictionary<string, double> bestDev = [];
-        while (step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))
+        while (state.Step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))
         {
-            var lr = schedule.At(step);
+            var lr = schedule.At(state.Step);
             var (outputs, position, size) = accumulation == 1
-                ? FusedOrSingleStep(sessions, feeds, train, plan, step, lr, weights, terms, manifest, o.Seed)
-                : AccumulatedStep(sessions, feeds, train, plan, step, accumulation, lr, weights, terms, manifest, o.Seed);
-            step++; stepsThisRun++; samples += size;
+                ? FusedOrSingleStep(sessions, feeds, train, plan, state.Step, lr, weights, terms, manifest, o.Seed)
+                : AccumulatedStep(sessions, feeds, train, plan, state.Step, accumulation, lr, weights, terms, manifest, o.Seed);
+            var step = ++state.Step;
+            state.Epoch = position.Epoch + 1;
+            stepsThisRun++; samples += size;
             var rate = samples / clock.Elapsed.TotalSeconds;
             progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
             var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs[0] };
@@ -120,34 +117,33 @@ public static class Trainer
                     throw new InvalidOperationException($"Dev loss became {devMetrics[MetricNames.Loss]} at step {step}; the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
                 var score = Score(devMetrics, o.Data.Task);
                 progress.Log($"epoch {position.Epoch + 1} step {step}: dev {Describe(devMetrics)}");
-                if (score > best)
+                if (score > state.Best)
                 {
-                    (best, bestEpoch, bestStep, bestDev, evalsWithoutGain) = (score, position.Epoch + 1, step, devMetrics, 0);
-                    SaveCheckpoint(bestDir, sessions, step, position.Epoch + 1, best, bestEpoch, bestStep, 0, manifest);
+                    (state.Best, state.BestEpoch, state.BestStep, state.EvalsWithoutGain, bestDev) = (score, state.Epoch, step, 0, devMetrics);
+                    SaveCheckpoint(bestDir, sessions, state, manifest);
                 }
-                else evalsWithoutGain++;
+                else state.EvalsWithoutGain++;
             }
             var checkpointDue = o.CheckpointEverySteps > 0 ? step % o.CheckpointEverySteps == 0 : evalDue;
             if (checkpointDue || step == totalSteps)
-                SaveCheckpoint(lastDir, sessions, step, position.Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
-            if (o.Patience > 0 && evalsWithoutGain >= o.Patience) { progress.Log($"early stop: {o.Patience} evaluations without a better dev score"); break; }
+                SaveCheckpoint(lastDir, sessions, state, manifest);
+            if (o.Patience > 0 && state.EvalsWithoutGain >= o.Patience) { progress.Log($"early stop: {o.Patience} evaluations without a better dev score"); break; }
         }
-        if (o.StopAfterSteps is not null && step < totalSteps)
-            SaveCheckpoint(lastDir, sessions, step, plan.Locate(step * accumulation - 1).Epoch + 1, best, bestEpoch, bestStep, evalsWithoutGain, manifest);
+        if (o.StopAfterSteps is not null && state.Step < totalSteps) SaveCheckpoint(lastDir, sessions, state, manifest);
 
         // ---- the best checkpoint on the test split ----
-        if (!Checkpoint.Exists(bestDir)) SaveCheckpoint(bestDir, sessions, step, 0, best, bestEpoch, step, 0, manifest);
-        if (bestDev.Count == 0 && bestStep >= 0) bestDev = ReadBestDev(metricsPath, bestStep);
+        if (!Checkpoint.Exists(bestDir)) SaveCheckpoint(bestDir, sessions, state with { Epoch = 0, BestStep = state.Step, EvalsWithoutGain = 0 }, manifest);
+        if (bestDev.Count == 0 && state.BestStep >= 0) bestDev = ReadBestDev(metricsPath, state.BestStep);
         Dictionary<string, double>? testMetrics = null;
         ClassificationMetrics? confusionSource = null;
-        if (test is not null && (o.StopAfterSteps is null || step == totalSteps))
+        if (test is not null && (o.StopAfterSteps is null || state.Step == totalSteps))
         {
             sessions.Parameters.Load(ToFloats(Checkpoint.Load(bestDir).Tensors));
             testMetrics = Evaluate(sessions, test, weights, termKeys, manifest, o.EvalBatchSize, out var accumulator);
             confusionSource = accumulator as ClassificationMetrics;
-            log.Append(new MetricsEntry(step, bestEpoch, MetricsEntry.TestSplit, testMetrics));
+            log.Append(new MetricsEntry(state.Step, state.BestEpoch, MetricsEntry.TestSplit, testMetrics));
         }
-        var result = new TrainResult(step, bestEpoch, bestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
+        var result = new TrainResult(state.Step, state.BestEpoch, state.BestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
         WriteReport(o.RunDirectory, o.Artifacts, o.MaxLength, metricsPath, result, confusionSource, splits.Labels);
         return result;
     }
@@ -158,10 +154,7 @@ public static class Trainer
     {
         var position = plan.Locate(step);
         var batch = train.Collate(plan.BatchAt(step));
-        AddBatch(feeds.Reset(), batch, weights, manifest)
-            .Scalar(AdamWNames.LearningRate, (float)lr)
-            .Scalar(AdamWNames.Step, step + 1)
-            .DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)seed, step);
+        feeds.Reset().Fill(manifest.TrainingInputs.Concat(manifest.OptimizerInputs), batch, new StepValues(weights, lr, step + 1, (ulong)seed, step));
         return (sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. terms, AdamWNames.GradNorm]), position, batch.Size);
     }
 
@@ -171,33 +164,21 @@ public static class Trainer
     {
         var means = new float[1 + terms.Length];
         BatchPosition position = default;
+        Batch batch = null!;
         int size = 0;
         for (int j = 0; j < accumulation; j++)
         {
             var micro = step * accumulation + j;
             position = plan.Locate(micro);
-            var batch = train.Collate(plan.BatchAt(micro));
+            batch = train.Collate(plan.BatchAt(micro));
             size += batch.Size;
-            AddBatch(feeds.Reset(), batch, weights, manifest).DropoutMasks(batch.Size, batch.Inputs.SequenceLength, (ulong)seed, micro);
+            feeds.Reset().Fill(manifest.TrainingInputs, batch, new StepValues(weights, lr, step + 1, (ulong)seed, micro));
             var losses = sessions.AccumulateGradients(feeds.Feeds, [LossNames.Loss, .. terms]);
             for (int i = 0; i < means.Length; i++) means[i] += losses[i] / accumulation;
         }
-        feeds.Reset().Scalar(AdamWNames.LearningRate, (float)lr).Scalar(AdamWNames.Step, step + 1);
+        feeds.Reset().Fill(manifest.OptimizerInputs, batch, new StepValues(weights, lr, step + 1));
         var gradNorm = sessions.ApplyAccumulatedGradients(feeds.Feeds, [AdamWNames.GradNorm]);
         return ([.. means, gradNorm[0]], position, size);
-    }
-
-    static FeedBuilder AddBatch(FeedBuilder feeds, Batch batch, IReadOnlyList<double> weights, ArtifactManifest manifest)
-    {
-        long b = batch.Size, s = batch.Inputs.SequenceLength;
-        feeds.Add("input_ids", batch.Inputs.InputIds, b, s).Add("attention_mask", batch.Inputs.AttentionMask, b, s);
-        if (manifest.EvalInputs.Any(i => i.Name == "token_type_ids")) feeds.Add("token_type_ids", batch.Inputs.TokenTypeIds, b, s);
-        if (batch.LabelIds is { } ids) feeds.Add(LossNames.Labels, ids, b);
-        else if (batch.Targets is { } t) feeds.Add(LossNames.Labels, t, b, t.Length / b);
-        if (batch.TeacherLogits is { } teacher) feeds.Add(LossNames.TeacherLogits, teacher, b, teacher.Length / b);
-        if (batch.TargetEmbeddings is { } target) feeds.Add(LossNames.TargetEmbedding, target, b, target.Length / b);
-        for (int k = 0; k < weights.Count; k++) feeds.Scalar(LossNames.Weight(k + 1), (float)weights[k]);
-        return feeds;
     }
 
     /// <summary>
@@ -212,7 +193,7 @@ public static class Trainer
             var expected = spec.Dims[^1];
             if (width == 0)
                 throw new LossException(column is null
-                    ? $"The artifacts' loss '{manifest.Options.GetProperty("loss").GetString()}' needs {what} [batch, {expected}] from the data: name the column with {option}."
+                    ? $"The artifacts' loss '{manifest.Recipe.Loss}' needs {what} [batch, {expected}] from the data: name the column with {option}."
                     : $"The {split} data has no {what} (column '{column}').");
             if (width.ToString(System.Globalization.CultureInfo.InvariantCulture) != expected)
                 throw new LossException($"The {split} data's {what} (column '{column}') have {width} values per row; the artifacts' loss expects {expected}.");
@@ -227,31 +208,18 @@ public static class Trainer
     {
         metrics = MetricAccumulator.For(data.Task, data.LabelCount);
         using var feeds = sessions.NewFeeds();
-        var terms = Enumerable.Range(1, weights.Count).Select(LossNames.Term).ToArray();
+        var terms = manifest.LossTerms.Select(t => t.Output).ToArray();
         var sums = new double[1 + terms.Length];
         for (int start = 0; start < data.Count; start += batchSize)
         {
             var batch = data.Collate(Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray());
-            var outputs = sessions.Evaluate(AddBatch(feeds.Reset(), batch, weights, manifest).Feeds, [LossNames.Loss, .. terms, "logits"]);
+            var outputs = sessions.Evaluate(feeds.Reset().Fill(manifest.EvalInputs, batch, new StepValues(weights)).Feeds, [LossNames.Loss, .. terms, HeadNames.Logits]);
             for (int k = 0; k < sums.Length; k++) sums[k] += outputs[k][0] * batch.Size;
             metrics.Add(outputs[^1], batch);
         }
         var result = new Dictionary<string, double>(metrics.Results()) { [MetricNames.Loss] = sums[0] / data.Count };
         for (int k = 0; k < terms.Length; k++) result[termKeys[k]] = sums[k + 1] / data.Count;
         return result;
-    }
-
-    /// <summary>"loss_ce", "loss_supcon", ...: each term's metric name; a term used twice gets "_2".</summary>
-    public static string[] TermMetricNames(IReadOnlyList<WeightedLoss> terms)
-    {
-        var names = new string[terms.Count];
-        for (int k = 0; k < terms.Count; k++)
-        {
-            var name = $"{MetricNames.Loss}_{terms[k].Term.Name}";
-            var repeat = names.Take(k).Count(n => n == name || n.StartsWith(name + "_", StringComparison.Ordinal));
-            names[k] = repeat == 0 ? name : $"{name}_{repeat + 1}";
-        }
-        return names;
     }
 
     static double Score(IReadOnlyDictionary<string, double> m, TaskKind task) => task switch
@@ -263,23 +231,10 @@ public static class Trainer
 
     static string Describe(IReadOnlyDictionary<string, double> m) => string.Join(", ", m.Select(kv => $"{kv.Key} {kv.Value:F4}"));
 
-    static void SaveCheckpoint(string dir, AdapterSessions sessions, long step, int epoch, double best, int bestEpoch, long bestStep, int evalsWithoutGain, ArtifactManifest manifest)
+    static void SaveCheckpoint(string dir, AdapterSessions sessions, RunState state, ArtifactManifest manifest)
     {
         var tensors = sessions.Parameters.ReadAll().ToDictionary(kv => kv.Key, kv => SafeTensor.Create<float>(kv.Value, [.. ShapeOf(manifest, kv.Key)]));
-        Checkpoint.Save(dir, new CheckpointData
-        {
-            Tensors = tensors,
-            State = new CheckpointState
-            {
-                Step = step, Epoch = epoch, BestMetric = double.IsFinite(best) ? best : null,
-                Options = System.Text.Json.Nodes.JsonNode.Parse(manifest.Options.GetRawText()),
-                Extra = new Dictionary<string, string>
-                {
-                    ["best_epoch"] = bestEpoch.ToString(), ["best_step"] = bestStep.ToString(), ["evals_without_gain"] = evalsWithoutGain.ToString(),
-                    ["options_hash"] = manifest.OptionsHash,
-                },
-            },
-        });
+        Checkpoint.Save(dir, new CheckpointData { Tensors = tensors, State = state.ToCheckpoint(manifest) });
     }
 
     static long[] ShapeOf(ArtifactManifest manifest, string name)

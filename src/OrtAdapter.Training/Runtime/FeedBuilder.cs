@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Training.Batching;
 
 namespace OrtAdapter.Training.Runtime;
 
@@ -51,6 +52,32 @@ public sealed class FeedBuilder : IDisposable
     }
 
     public FeedBuilder Scalar<T>(string name, T value) where T : unmanaged => Add(name, [value]);
+
+    /// <summary>
+    /// Feeds every input of <paramref name="inputs"/> (a graph's part of the manifest's contract) from its source:
+    /// the batch's columns, the step's values, the dropout masks. Trainable tensors, their moments and gradients are the sessions' to bind.
+    /// </summary>
+    public FeedBuilder Fill(IEnumerable<FedInput> inputs, Batch batch, StepValues step)
+    {
+        bool masks = false;
+        foreach (var input in inputs)
+        {
+            if (input.Source == FeedSource.Data)
+            {
+                var column = batch.Column(input.Name) ?? throw new InvalidOperationException($"The graphs read data input '{input.Name}', which the batch does not have.");
+                if (column.Values is long[] longs) Add(input.Name, longs, column.Shape);
+                else Add(input.Name, (float[])column.Values, column.Shape);
+            }
+            else if (input.Source == FeedSource.LossWeight) Scalar(input.Name, (float)step.LossWeights[input.Term!.Value - 1]);
+            else if (input.Source == FeedSource.LearningRate) Scalar(input.Name, (float)(step.LearningRate ?? throw Missing(input)));
+            else if (input.Source == FeedSource.Step) Scalar(input.Name, step.Step ?? throw Missing(input));
+            else if (input.Source == FeedSource.DropoutMask) masks = true;
+        }
+        if (masks) DropoutMasks(batch.Size, batch.Inputs.SequenceLength, step.Seed, step.MaskStep);
+        return this;
+    }
+
+    static InvalidOperationException Missing(FedInput input) => new($"Input '{input.Name}' ({input.Source}) is fed only to training steps.");
 
     /// <summary>Adds every dropout mask of the training graph for (seed, step), shaped for this batch.</summary>
     public FeedBuilder DropoutMasks(int batch, int sequence, ulong seed, long step)

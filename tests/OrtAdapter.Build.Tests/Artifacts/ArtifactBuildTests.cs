@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Tests.Checkpoints;
@@ -93,6 +94,42 @@ public sealed class ArtifactBuildTests
         foreach (var file in new[] { ArtifactBuilder.TrainingModel, ArtifactBuilder.EvalModel })
             Assert.IsTrue(File.ReadAllBytes(Path.Combine(temp["a"], file)).AsSpan().SequenceEqual(File.ReadAllBytes(RepoPaths.Graphs("bert-mini-uncased", "default", file))),
                 $"graphs/bert-mini-uncased/default/{file} differs from a fresh build: rebuild it (ortadapter build --base bert-mini-uncased --out graphs/bert-mini-uncased/default)");
+    }
+
+    /// <summary>The manifest's contract says where every fed input comes from and names each loss term's values, as built.</summary>
+    [TestMethod]
+    public void TheContractGivesEveryFedInputsSourceAndTheLossTerms()
+    {
+        using var temp = new TempFolder();
+        var model = TinyEncoder.Write(temp["base"]);
+        ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["a"]);
+        var manifest = ArtifactManifest.Load(temp["a"]);
+
+        var sources = manifest.TrainingInputs.ToDictionary(i => i.Name, i => i.Source);
+        foreach (var data in new[] { "input_ids", "attention_mask", "token_type_ids", LossNames.Labels })
+            Assert.AreEqual(FeedSource.Data, sources[data], data);
+        Assert.AreEqual(FeedSource.LearningRate, sources["learning_rate"]);
+        Assert.AreEqual(FeedSource.Step, sources["step"]);
+        CollectionAssert.AreEquivalent(manifest.DropoutMasks.Select(m => m.Input).ToList(), sources.Where(s => s.Value == FeedSource.DropoutMask).Select(s => s.Key).ToList());
+        CollectionAssert.AreEquivalent(manifest.Trainable.Select(t => t.Name).ToList(), sources.Where(s => s.Value == FeedSource.Trainable).Select(s => s.Key).ToList());
+        CollectionAssert.AreEqual(new[] { (1, "loss_weight_1"), (2, "loss_weight_2") },
+            manifest.TrainingInputs.Where(i => i.Source == FeedSource.LossWeight).Select(i => (i.Term!.Value, i.Name)).ToArray());
+        Assert.IsFalse(manifest.EvalInputs.Any(i => i.Source is FeedSource.DropoutMask or FeedSource.LearningRate or FeedSource.Step), "the eval graph has no dropout or optimizer");
+        Assert.IsEmpty(manifest.OptimizerInputs, "fused: the training graph takes the optimizer's scalars");
+
+        CollectionAssert.AreEqual(new[]
+        {
+            new LossTermContract("ce", "loss_ce", "loss_term_1", "loss_weight_1", 0.9),
+            new LossTermContract("supcon", "loss_supcon", "loss_term_2", "loss_weight_2", 0.1),
+        }, manifest.LossTerms.ToArray());
+        Assert.AreEqual(TaskKind.SingleLabel, manifest.Task);
+        Assert.AreEqual(ArtifactRecipe.Default.Hash(manifest.BaseModelSha256), manifest.Recipe.Hash(manifest.BaseModelSha256), "the recipe reads back as built");
+
+        var twice = ArtifactBuilder.Build(model, new ArtifactRecipe { Loss = "0.5*ce+0.5*ce", FuseOptimizer = false }, temp["b"]);
+        CollectionAssert.AreEqual(new[] { "loss_ce", "loss_ce_2" }, twice.LossTerms.Select(t => t.Metric).ToArray());
+        CollectionAssert.AreEquivalent(new[] { FeedSource.LearningRate, FeedSource.Step, FeedSource.Trainable, FeedSource.OptimizerState, FeedSource.Gradient },
+            twice.OptimizerInputs.Select(i => i.Source).Distinct().ToArray());
+        Assert.IsFalse(twice.TrainingInputs.Any(i => i.Source is FeedSource.LearningRate or FeedSource.Step));
     }
 
     /// <summary>A "kd" term reads teacher logits fed per batch (from a data column), like the labels.</summary>

@@ -27,7 +27,7 @@ public sealed class ArtifactCacheTests
             Assert.IsTrue(builtFirst);
             Assert.IsFalse(builtAgain);
             Assert.AreEqual(first, again);
-            Assert.AreEqual(8, ArtifactManifest.Load(first).Options.GetProperty("adapter").GetProperty("reduction_factor").GetInt32());
+            Assert.AreEqual(8, ((OrtAdapter.Build.Surgery.BottleneckAdapterOptions)ArtifactManifest.Load(first).Recipe.Adapter.Options).ReductionFactor);
         }
         finally
         {

@@ -28,6 +28,25 @@ public sealed class ArtifactErrorTests
         ArtifactBuilder.Build(model, ArtifactRecipe.Default, temp["empty"]);
     }
 
+    /// <summary>A manifest whose contract is null or of an older format is refused with its path, never read into a half-typed object.</summary>
+    [TestMethod]
+    [DataRow("\"recipe\": {", "\"recipe\": null, \"x\": {", "$.recipe")]
+    [DataRow("\"training_inputs\": [", "\"training_inputs\": null, \"x\": [", "$.training_inputs")]
+    [DataRow("\"format\": 4", "\"format\": 3", "manifest format 3, this build reads 4; rebuild the artifacts")]
+    public void ABrokenContractIsRefusedByName(string from, string to, string expected)
+    {
+        using var temp = new TempFolder();
+        ArtifactBuilder.Build(TinyEncoder.Write(temp["base"]), ArtifactRecipe.Default, temp["a"]);
+        var path = Path.Combine(temp["a"], ArtifactManifest.FileName);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+
+        var e = Assert.ThrowsExactly<OnnxFormatException>(() => ArtifactManifest.Load(temp["a"]));
+        StringAssert.Contains(e.Message, expected);
+        StringAssert.StartsWith(e.Message, path);
+    }
+
     [TestMethod]
     public void AReductionWiderThanTheModelIsRefused()
     {

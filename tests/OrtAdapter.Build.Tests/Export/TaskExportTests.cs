@@ -11,9 +11,9 @@ namespace OrtAdapter.Build.Tests.Export;
 public sealed class TaskExportTests
 {
     [TestMethod]
-    [DataRow(HeadTask.MultiLabel, "1*bce", 3)]
-    [DataRow(HeadTask.Regression, "1*mse", 1)]
-    public void ProbabilitiesFollowTheTask(HeadTask task, string loss, int outputs)
+    [DataRow(TaskKind.MultiLabel, "1*bce", 3)]
+    [DataRow(TaskKind.Regression, "1*mse", 1)]
+    public void ProbabilitiesFollowTheTask(TaskKind task, string loss, int outputs)
     {
         using var fixture = new ExportFixture(ArtifactRecipe.Default with { Task = task, Loss = loss, NumLabels = outputs });
         var checkpoint = Path.Combine(fixture.NewFolder("ckpt"), "checkpoint-best");
@@ -22,7 +22,7 @@ public sealed class TaskExportTests
         ModelExporter.Export(checkpoint, model, artifactsFolder: fixture.Artifacts);
 
         var result = ExportOrt.Run(model, ExportOrt.Random(4, 16, seed: 5));
-        var expected = task == HeadTask.Regression ? result["logits"] : result["logits"].Select(v => (float)(1 / (1 + Math.Exp(-v)))).ToArray();
+        var expected = task == TaskKind.Regression ? result["logits"] : result["logits"].Select(v => (float)(1 / (1 + Math.Exp(-v)))).ToArray();
         Assert.IsLessThanOrEqualTo(Tolerances.ExportParity, ExportOrt.MaxAbsDifference(result["probabilities"], expected));
         var props = ModelFile.Load(model).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.AreEqual(task.Describe(), props[InferenceMetadata.Task]);

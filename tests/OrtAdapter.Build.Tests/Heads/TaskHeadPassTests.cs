@@ -13,10 +13,10 @@ public sealed class TaskHeadPassTests
     const int Batch = 3, Seq = 4, Hidden = 5;
 
     [TestMethod]
-    [DataRow(PoolingKind.Mean, HeadTask.SingleLabel, 3)]
-    [DataRow(PoolingKind.Cls, HeadTask.MultiLabel, 4)]
-    [DataRow(PoolingKind.Mean, HeadTask.Regression, 1)]
-    public void PoolsAndProjects(PoolingKind pooling, HeadTask task, int outputs)
+    [DataRow(PoolingKind.Mean, TaskKind.SingleLabel, 3)]
+    [DataRow(PoolingKind.Cls, TaskKind.MultiLabel, 4)]
+    [DataRow(PoolingKind.Mean, TaskKind.Regression, 1)]
+    public void PoolsAndProjects(PoolingKind pooling, TaskKind task, int outputs)
     {
         var g = new HeadGraph(Batch, Seq, Hidden);
         var result = TaskHeadPass.Apply(g.Graph, new TaskHeadOptions { Pooling = pooling, Task = task, Outputs = outputs, Seed = 3 });

@@ -19,7 +19,7 @@ public sealed class LossComposerTests
     public void WeightsAreFedAtRunTime(double w1, double w2)
     {
         var g = new LossGraph(Batch, Classes, Hidden);
-        var composed = g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]);
+        var composed = g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]);
         CollectionAssert.AreEqual(new[] { "loss_weight_1", "loss_weight_2" }, composed.WeightInputs.ToArray());
         CollectionAssert.AreEqual(new[] { 0.9, 0.1 }, composed.DefaultWeights.ToArray());
         Assert.AreEqual("0.9*ce+0.1*supcon", composed.Recipe);
@@ -41,7 +41,7 @@ public sealed class LossComposerTests
     public void DeclaresTypedInputsAndOutputs()
     {
         var g = new LossGraph(Batch, Classes, Hidden);
-        var composed = g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]);
+        var composed = g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]);
         var types = ShapeInference.Infer(g.Graph);
         Assert.AreEqual(LossNames.Labels, composed.Labels);
         Assert.AreEqual("int64[6]", types[LossNames.Labels].ToString());
@@ -50,7 +50,7 @@ public sealed class LossComposerTests
         CollectionAssert.AreEquivalent(new[] { "logits", "loss", "loss_term_1", "loss_term_2" }, g.Graph.Proto.Output.Select(o => o.Name).ToArray());
 
         var multi = new LossGraph(Batch, Classes, Hidden);
-        multi.Compose(HeadTask.MultiLabel, new WeightedLoss(new BceWithLogitsLoss(), 1));
+        multi.Compose(TaskKind.MultiLabel, new WeightedLoss(new BceWithLogitsLoss(), 1));
         Assert.AreEqual("double[6, 3]", ShapeInference.Infer(multi.Graph)[LossNames.Labels].ToString());
     }
 
@@ -60,7 +60,7 @@ public sealed class LossComposerTests
         static byte[] Build()
         {
             var g = new LossGraph(Batch, Classes, Hidden);
-            g.Compose(HeadTask.SingleLabel, [.. LossSpec.ParseRecipe("0.5*ce:label_smoothing=0.1,class_weights=1;2;3+0.5*supcon")]);
+            g.Compose(TaskKind.SingleLabel, [.. LossSpec.ParseRecipe("0.5*ce:label_smoothing=0.1,class_weights=1;2;3+0.5*supcon")]);
             return ModelFile.ToBytes(g.Model);
         }
         CollectionAssert.AreEqual(Build(), Build());
@@ -70,19 +70,19 @@ public sealed class LossComposerTests
     public void TheValidatorAcceptsTheComposedGraph()
     {
         var g = new LossGraph(Batch, Classes, Hidden);
-        g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]);
+        g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]);
         var problems = GraphValidator.Check(g.Graph);
         Assert.IsEmpty(problems, string.Join("\n", problems));
     }
 
     [TestMethod]
-    [DataRow("0.5*kd", HeadTask.SingleLabel, "needs 'teacher_logits'")]
-    [DataRow("cosine", HeadTask.Regression, "needs 'target_embedding'")]
-    [DataRow("bce", HeadTask.SingleLabel, "does not apply to a single-label head (it supports multi-label)")]
-    [DataRow("mse", HeadTask.MultiLabel, "does not apply to a multi-label head")]
-    [DataRow("0.9*ce+0.1*supcon", HeadTask.Regression, "Loss 'ce' does not apply to a regression head")]
-    [DataRow("ce:class_weights=1;2", HeadTask.SingleLabel, "class_weights has 2 values, the head has 3 classes")]
-    public void RefusesWhatCannotBeBuilt(string recipe, HeadTask task, string message)
+    [DataRow("0.5*kd", TaskKind.SingleLabel, "needs 'teacher_logits'")]
+    [DataRow("cosine", TaskKind.Regression, "needs 'target_embedding'")]
+    [DataRow("bce", TaskKind.SingleLabel, "does not apply to a single-label head (it supports multi-label)")]
+    [DataRow("mse", TaskKind.MultiLabel, "does not apply to a multi-label head")]
+    [DataRow("0.9*ce+0.1*supcon", TaskKind.Regression, "Loss 'ce' does not apply to a regression head")]
+    [DataRow("ce:class_weights=1;2", TaskKind.SingleLabel, "class_weights has 2 values, the head has 3 classes")]
+    public void RefusesWhatCannotBeBuilt(string recipe, TaskKind task, string message)
     {
         var g = new LossGraph(Batch, Classes, Hidden);
         var e = Assert.ThrowsExactly<LossException>(() => g.Compose(task, [.. LossSpec.ParseRecipe(recipe)]));
@@ -98,7 +98,7 @@ public sealed class LossComposerTests
     {
         var g = new LossGraph(Batch, Classes, Hidden);
         var e = Assert.ThrowsExactly<LossException>(() =>
-            g.Compose(HeadTask.SingleLabel, new WeightedLoss(new CrossEntropyLoss(), w1), new WeightedLoss(new SupConLoss(), w2)));
+            g.Compose(TaskKind.SingleLabel, new WeightedLoss(new CrossEntropyLoss(), w1), new WeightedLoss(new SupConLoss(), w2)));
         Assert.Contains(message, e.Message);
     }
 
@@ -110,8 +110,8 @@ public sealed class LossComposerTests
         Assert.Contains("no logits value 'scores'", e.Message);
         e = Assert.ThrowsExactly<LossException>(() => LossComposer.Apply(g.Graph, new LossComposerOptions { Pooled = "embedding" }));
         Assert.Contains("no value 'embedding'", e.Message);
-        g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]);
-        e = Assert.ThrowsExactly<LossException>(() => g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]));
+        g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]);
+        e = Assert.ThrowsExactly<LossException>(() => g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]));
         Assert.Contains("already has a value 'loss'", e.Message);
     }
 
@@ -121,7 +121,7 @@ public sealed class LossComposerTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var teacher = g.Random(2, Batch * Classes);
         g.Graph.AddInitializer(TensorData.FromDoubles("teacher_out", teacher, Batch, Classes));
-        var composed = g.Compose(HeadTask.SingleLabel, o => new LossComposerOptions { Task = o.Task, Terms = o.Terms, TeacherLogits = "teacher_out" },
+        var composed = g.Compose(TaskKind.SingleLabel, o => new LossComposerOptions { Task = o.Task, Terms = o.Terms, TeacherLogits = "teacher_out" },
             new WeightedLoss(new DistillationLoss(3), 1));
         CollectionAssert.AreEqual(new[] { "loss_weight_1" }, composed.FedInputs.ToArray());
         Assert.IsNull(composed.Labels);
@@ -140,7 +140,7 @@ public sealed class LossComposerTests
             g.Graph.RemoveInitializer(name);
             g.Graph.AddInitializer(TensorData.FromFloats(name, [.. TensorData.ToDoubles(t).Select(v => (float)v)], [.. t.Dims]));
         }
-        g.Compose(HeadTask.SingleLabel, [.. LossSpec.Default]);
+        g.Compose(TaskKind.SingleLabel, [.. LossSpec.Default]);
         Assert.AreEqual((int)DataType.Float, ShapeInference.Infer(g.Graph)["loss_weight_1"].ElemType);
         TensorFeed[] feeds = [LossGraph.Labels(Labels), TensorFeed.Of("loss_weight_1", new[] { 0.9f }), TensorFeed.Of("loss_weight_2", new[] { 0.1f })];
         var loss = OrtRunner.Run(g.Model, feeds, LossNames.Loss)[LossNames.Loss][0];

@@ -49,9 +49,9 @@ sealed class LossGraph
         return LossNames.PooledView2;
     }
 
-    public ComposedLoss Compose(HeadTask task, params WeightedLoss[] terms) => Compose(task, null, terms);
+    public ComposedLoss Compose(TaskKind task, params WeightedLoss[] terms) => Compose(task, null, terms);
 
-    public ComposedLoss Compose(HeadTask task, Func<LossComposerOptions, LossComposerOptions>? adjust, params WeightedLoss[] terms)
+    public ComposedLoss Compose(TaskKind task, Func<LossComposerOptions, LossComposerOptions>? adjust, params WeightedLoss[] terms)
     {
         var options = new LossComposerOptions { Task = task, Terms = terms };
         return LossComposer.Apply(Graph, adjust?.Invoke(options) ?? options);

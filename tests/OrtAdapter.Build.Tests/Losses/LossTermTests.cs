@@ -22,7 +22,7 @@ public sealed class LossTermTests
         var labels = g.RandomLabels();
         double[]? weights = weighted ? [0.5, 2.0, 1.25] : null;
         var expected = LossReference.CrossEntropy(g.Logits, labels, Classes, smoothing, weights);
-        Check(g, HeadTask.SingleLabel, new CrossEntropyLoss(smoothing, weights), expected, [LossGraph.Labels(labels)], HeadNames.Logits);
+        Check(g, TaskKind.SingleLabel, new CrossEntropyLoss(smoothing, weights), expected, [LossGraph.Labels(labels)], HeadNames.Logits);
     }
 
     [TestMethod]
@@ -34,7 +34,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var labels = g.RandomLabels();
         var expected = LossReference.Focal(g.Logits, labels, Classes, gamma, alpha);
-        Check(g, HeadTask.SingleLabel, new FocalLoss(gamma, alpha), expected, [LossGraph.Labels(labels)], HeadNames.Logits);
+        Check(g, TaskKind.SingleLabel, new FocalLoss(gamma, alpha), expected, [LossGraph.Labels(labels)], HeadNames.Logits);
     }
 
     [TestMethod]
@@ -45,7 +45,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var targets = g.Random(0.5, Batch * Classes).Select(v => hardTargets ? (v > 0 ? 1.0 : 0.0) : v + 0.5).ToArray();
         var expected = LossReference.Bce(g.Logits, targets);
-        Check(g, HeadTask.MultiLabel, new BceWithLogitsLoss(), expected, [g.DenseLabels(targets)], HeadNames.Logits);
+        Check(g, TaskKind.MultiLabel, new BceWithLogitsLoss(), expected, [g.DenseLabels(targets)], HeadNames.Logits);
     }
 
     [TestMethod]
@@ -54,7 +54,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, 2, Hidden);
         var targets = g.Random(2, Batch * 2);
         var expected = LossReference.Mse(g.Logits, targets);
-        Check(g, HeadTask.Regression, new MseLoss(), expected, [g.DenseLabels(targets)], HeadNames.Logits);
+        Check(g, TaskKind.Regression, new MseLoss(), expected, [g.DenseLabels(targets)], HeadNames.Logits);
     }
 
     [TestMethod]
@@ -66,7 +66,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var teacher = g.Random(4, Batch * Classes);
         var expected = LossReference.Distillation(g.Logits, teacher, Batch, Classes, temperature);
-        Check(g, HeadTask.SingleLabel, new DistillationLoss(temperature), expected,
+        Check(g, TaskKind.SingleLabel, new DistillationLoss(temperature), expected,
             [TensorFeed.Of(LossNames.TeacherLogits, teacher, Batch, Classes)], HeadNames.Logits,
             o => new LossComposerOptions { Task = o.Task, Terms = o.Terms, TeacherLogits = LossNames.TeacherLogits });
     }
@@ -77,7 +77,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var target = g.Random(1, Batch * Hidden);
         var expected = LossReference.Cosine(g.Pooled, target, Batch, Hidden);
-        Check(g, HeadTask.Regression, new CosineEmbeddingLoss(), expected,
+        Check(g, TaskKind.Regression, new CosineEmbeddingLoss(), expected,
             [TensorFeed.Of(LossNames.TargetEmbedding, target, Batch, Hidden)], HeadNames.Pooled,
             o => new LossComposerOptions { Task = o.Task, Terms = o.Terms, TargetEmbedding = LossNames.TargetEmbedding });
     }
@@ -89,7 +89,7 @@ public sealed class LossTermTests
     {
         var g = new LossGraph(Batch, Classes, Hidden);
         var expected = LossReference.InfoNce(g.Pooled, g.Pooled, Batch, Hidden, temperature);
-        Check(g, HeadTask.SingleLabel, new InfoNceLoss(temperature), expected, [], HeadNames.Pooled);
+        Check(g, TaskKind.SingleLabel, new InfoNceLoss(temperature), expected, [], HeadNames.Pooled);
     }
 
     /// <summary>
@@ -100,7 +100,7 @@ public sealed class LossTermTests
     public void InfoNceDefaultTemperatureValue()
     {
         var g = new LossGraph(Batch, Classes, Hidden);
-        g.Compose(HeadTask.SingleLabel, new WeightedLoss(new InfoNceLoss(), 1));
+        g.Compose(TaskKind.SingleLabel, new WeightedLoss(new InfoNceLoss(), 1));
         var value = OrtRunner.Run(g.Model, [LossGraph.Weight(1, 1)], LossNames.Loss)[LossNames.Loss][0];
         AssertClose(LossReference.InfoNce(g.Pooled, g.Pooled, Batch, Hidden, 0.05), value, "infonce at 0.05");
     }
@@ -111,7 +111,7 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, Classes, Hidden);
         var view2 = g.AddView2();
         var expected = LossReference.InfoNce(g.Pooled, g.View2!, Batch, Hidden, 0.1);
-        Check(g, HeadTask.MultiLabel, new InfoNceLoss(0.1), expected, [], [HeadNames.Pooled, view2],
+        Check(g, TaskKind.MultiLabel, new InfoNceLoss(0.1), expected, [], [HeadNames.Pooled, view2],
             o => new LossComposerOptions { Task = o.Task, Terms = o.Terms, PooledView2 = view2 });
     }
 
@@ -124,23 +124,23 @@ public sealed class LossTermTests
         var g = new LossGraph(Batch, labels.Max() >= Classes ? 6 : Classes, Hidden);
         var expected = LossReference.SupCon(g.Pooled, labels, Hidden, temperature);
         if (labels.Distinct().Count() == labels.Length) Assert.AreEqual(0.0, expected);
-        Check(g, HeadTask.SingleLabel, new SupConLoss(temperature), expected, [LossGraph.Labels(labels)], HeadNames.Pooled);
+        Check(g, TaskKind.SingleLabel, new SupConLoss(temperature), expected, [LossGraph.Labels(labels)], HeadNames.Pooled);
     }
 
     [TestMethod]
     public void SupConOfOneSampleIsZero()
     {
         var g = new LossGraph(1, Classes, Hidden);
-        g.Compose(HeadTask.SingleLabel, new WeightedLoss(new SupConLoss(), 1));
+        g.Compose(TaskKind.SingleLabel, new WeightedLoss(new SupConLoss(), 1));
         var loss = OrtRunner.Run(g.Model, [LossGraph.Labels([2]), LossGraph.Weight(1, 1)], LossNames.Loss)[LossNames.Loss][0];
         Assert.AreEqual(0.0, loss);
     }
 
-    static void Check(LossGraph g, HeadTask task, LossTerm term, double expected, TensorFeed[] inputs, string trainable,
+    static void Check(LossGraph g, TaskKind task, LossTerm term, double expected, TensorFeed[] inputs, string trainable,
         Func<LossComposerOptions, LossComposerOptions>? adjust = null) =>
         Check(g, task, term, expected, inputs, [trainable], adjust);
 
-    static void Check(LossGraph g, HeadTask task, LossTerm term, double expected, TensorFeed[] inputs, string[] trainable,
+    static void Check(LossGraph g, TaskKind task, LossTerm term, double expected, TensorFeed[] inputs, string[] trainable,
         Func<LossComposerOptions, LossComposerOptions>? adjust = null)
     {
         g.Compose(task, adjust, new WeightedLoss(term, FedWeight));

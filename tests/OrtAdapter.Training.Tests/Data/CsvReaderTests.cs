@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Training.Data;
 
 namespace OrtAdapter.Training.Tests.Data;

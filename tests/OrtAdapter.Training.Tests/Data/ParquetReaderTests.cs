@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Training.Data;
 using Parquet.Schema;
 

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using System.Security.Cryptography;
 using OrtAdapter.Training.Data;
 

@@ -231,13 +231,6 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
-    public void LossTermsAreLoggedByName()
-    {
-        CollectionAssert.AreEqual(new[] { "loss_ce", "loss_supcon" }, Trainer.TermMetricNames(LossSpec.ParseRecipe("0.9*ce+0.1*supcon")));
-        CollectionAssert.AreEqual(new[] { "loss_ce", "loss_ce_2" }, Trainer.TermMetricNames(LossSpec.ParseRecipe("0.5*ce+0.5*ce")));
-    }
-
-    [TestMethod]
     public void SingleTermLossTrains()
     {
         using var run = new TinyRun(new ArtifactRecipe { Loss = "ce" });

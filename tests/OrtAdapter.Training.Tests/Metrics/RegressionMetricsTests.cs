@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference.Tokenization;
 using OrtAdapter.Training.Batching;
 using OrtAdapter.Training.Data;

@@ -1,7 +1,10 @@
 namespace OrtAdapter.Build.Heads;
 
-/// <summary>What the head predicts; decides the label layout the losses expect and the activation at inference.</summary>
-public enum HeadTask
+/// <summary>
+/// The task, one enum for the whole pipeline: what the label column holds, the head and the label layout the losses
+/// expect, the metrics, and the activation at inference.
+/// </summary>
+public enum TaskKind
 {
     /// <summary>One of C classes: labels int64 [batch]; softmax over the logits at inference.</summary>
     SingleLabel,
@@ -21,21 +24,21 @@ public enum HeadActivation
     None,
 }
 
-public static class HeadTaskExtensions
+public static class TaskKindExtensions
 {
     /// <summary>The activation an inference library applies to the logits (the graph outputs raw logits).</summary>
-    public static HeadActivation Activation(this HeadTask task) => task switch
+    public static HeadActivation Activation(this TaskKind task) => task switch
     {
-        HeadTask.SingleLabel => HeadActivation.Softmax,
-        HeadTask.MultiLabel => HeadActivation.Sigmoid,
+        TaskKind.SingleLabel => HeadActivation.Softmax,
+        TaskKind.MultiLabel => HeadActivation.Sigmoid,
         _ => HeadActivation.None,
     };
 
     /// <summary>Lower-case words for messages and specs: "single-label", "multi-label", "regression".</summary>
-    public static string Describe(this HeadTask task) => task switch
+    public static string Describe(this TaskKind task) => task switch
     {
-        HeadTask.SingleLabel => "single-label",
-        HeadTask.MultiLabel => "multi-label",
+        TaskKind.SingleLabel => "single-label",
+        TaskKind.MultiLabel => "multi-label",
         _ => "regression",
     };
 }

@@ -1,4 +1,4 @@
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 
 namespace OrtAdapter.Build.Tests;
 

@@ -1,5 +1,5 @@
 using OrtAdapter.Build.Checkpoints;
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Onnx;
 using Microsoft.Data.Sqlite;
 using Parquet.Schema;

@@ -11,8 +11,15 @@ public sealed class AdapterSpecJsonConverter : JsonConverter<AdapterSpec>
 
     public override AdapterSpec Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (JsonNode.Parse(ref reader) is not JsonObject spec)
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
             throw new JsonException($"The adapter must be an object such as {{\"{KindKey}\": \"houlsby\", ...}} (a recipe of an older OrtAdapter? rebuild it).");
+        // A repeated key would make JsonObject throw ArgumentException on first access (found by AFL): refuse it here.
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+            if (!keys.Add(property.Name)) throw new JsonException($"The adapter has the key '{property.Name}' twice.");
+        var spec = JsonObject.Create(root)!;
         if (spec[KindKey] is not JsonValue v || !v.TryGetValue<string>(out var name))
             throw new JsonException($"The adapter has no \"{KindKey}\" name; the kinds are {string.Join(", ", AdapterKinds.Names)}.");
         var kind = AdapterKinds.Find(name) ?? throw new JsonException($"Unknown adapter kind '{name}'; the kinds are {string.Join(", ", AdapterKinds.Names)}.");

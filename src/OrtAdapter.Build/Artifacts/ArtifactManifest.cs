@@ -55,6 +55,8 @@ public sealed record ArtifactManifest
     {
         // A null where the contract has no null (a list, the recipe, a name) is a JSON error naming the path, not a crash later.
         RespectNullableAnnotations = true,
+        // A repeated key is an error, not "the last one wins".
+        AllowDuplicateProperties = false,
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

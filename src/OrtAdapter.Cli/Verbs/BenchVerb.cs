@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OrtAdapter.Training.Bench;
+using OrtAdapter.Bench;
 
 namespace OrtAdapter.Cli.Verbs;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;

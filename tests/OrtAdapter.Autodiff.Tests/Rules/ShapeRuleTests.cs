@@ -1,4 +1,4 @@
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Autodiff.Tests;

@@ -38,6 +38,7 @@ public sealed class AdapterSpecTests
     [DataRow("\"houlsby\"", "must be an object")]
     [DataRow("{\"reduction_factor\": 8}", "no \"kind\"")]
     [DataRow("{\"kind\": \"prefix\"}", "Unknown adapter kind 'prefix'")]
+    [DataRow("{\"kind\": \"houlsby\", \"ns\": 2, \"ns\": 2}", "the key 'ns' twice")]
     public void ABadSpecIsNamed(string adapter, string expected)
     {
         var e = Assert.ThrowsExactly<JsonException>(() => JsonSerializer.Deserialize<ArtifactRecipe>($$"""{"adapter": {{adapter}}}""", ArtifactManifest.Json));

@@ -1,4 +1,4 @@
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;

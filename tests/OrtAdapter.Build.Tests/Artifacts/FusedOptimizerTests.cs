@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Optimizer;

@@ -1,4 +1,4 @@
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 

@@ -1,4 +1,4 @@
-using OrtAdapter.Autodiff.Checking;
+using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Bases;
 using OrtAdapter.Build.Checkpoints;

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using OrtAdapter.Build.Artifacts;
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Onnx;
 using OrtAdapter.Training.Tests.Data;
 

@@ -1,7 +1,7 @@
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// Appends nodes named the way torch.onnx.export names them: a node in module scope "/encoder/layer.0/intermediate"

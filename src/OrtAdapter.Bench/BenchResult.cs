@@ -1,4 +1,4 @@
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>Figures of one benchmark run.</summary>
 public sealed record BenchResult(

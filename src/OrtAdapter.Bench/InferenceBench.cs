@@ -3,14 +3,14 @@ using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Training.Runtime;
 
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>
 /// <c>bench --infer</c>: forward throughput of the lean exported model (plain InferenceSession, fp32 and int8) against

@@ -1,4 +1,4 @@
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// The numbered value names torch.onnx.export gives a BertModel (onnx::Slice_N, onnx::Unsqueeze_N, onnx::MatMul_N).

@@ -1,4 +1,4 @@
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>Peak resident set size of this process (VmHWM on Linux; the managed peak working set elsewhere).</summary>
 public static class PeakMemory

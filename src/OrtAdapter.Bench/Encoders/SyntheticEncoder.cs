@@ -1,7 +1,7 @@
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// A randomly initialised BERT encoder laid out exactly as PyTorch 2.6 <c>torch.onnx.export</c> writes HuggingFace

@@ -1,4 +1,4 @@
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// Normal variates from SplitMix64 and Box-Muller: a generator of our own, so the values depend only on

@@ -3,7 +3,7 @@ using OrtAdapter.Autodiff.Analysis;
 using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
-using OrtAdapter.Build.Encoders;
+using OrtAdapter.Bench.Encoders;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Surgery;
@@ -11,7 +11,7 @@ using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 using OrtAdapter.Training.Runtime;
 
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>
 /// Benchmark W1 (REFERENCE.md): the bench encoder with Houlsby r=16 in every layer, batch 32 of exactly 128 random

@@ -1,4 +1,4 @@
-namespace OrtAdapter.Autodiff.Checking;
+namespace OrtAdapter.Testing.Checking;
 
 /// <summary>How <see cref="GradientChecker"/> samples and compares.</summary>
 public sealed class GradientCheckOptions

@@ -1,7 +1,7 @@
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>How BertModel initialises a parameter (HF BertPreTrainedModel._init_weights).</summary>
 enum ParameterInit { Normal, Zeros, Ones }

@@ -2,7 +2,7 @@ using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace OrtAdapter.Autodiff.Checking;
+namespace OrtAdapter.Testing.Checking;
 
 /// <summary>
 /// Turns a float graph into its double-precision twin, for gradient checks at 1e-6: in float, central differences

@@ -6,7 +6,7 @@ using OrtAdapter.Onnx.Protobuf;
 using OrtAdapter.Training.Runtime;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>
 /// ONNX Runtime's own GFLOP/s for one float MatMul [M x K] x [K x N] (weight constant), in this process, on the

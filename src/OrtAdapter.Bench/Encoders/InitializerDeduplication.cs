@@ -1,6 +1,6 @@
 using OrtAdapter.Onnx.Protobuf;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// torch.onnx.export's initializer de-duplication: a tensor equal in type, shape and bytes to an earlier one is

@@ -1,4 +1,4 @@
-namespace OrtAdapter.Autodiff.Checking;
+namespace OrtAdapter.Testing.Checking;
 
 /// <summary>One sampled coordinate: the emitted gradient against central finite differences.</summary>
 public sealed record CoordinateCheck(string Tensor, long Index, double Analytic, double Numeric, double RelativeError);

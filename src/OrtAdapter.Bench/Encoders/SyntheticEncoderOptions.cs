@@ -1,4 +1,4 @@
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// Shape and initialisation of a <see cref="SyntheticEncoder"/>. The defaults are the benchmark encoder

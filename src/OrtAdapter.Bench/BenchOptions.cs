@@ -1,4 +1,4 @@
-namespace OrtAdapter.Training.Bench;
+namespace OrtAdapter.Bench;
 
 /// <summary>Benchmark W1 (REFERENCE.md): defaults are its exact definition.</summary>
 public sealed class BenchOptions

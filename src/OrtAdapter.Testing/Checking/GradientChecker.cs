@@ -1,10 +1,11 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using OrtAdapter.Autodiff;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace OrtAdapter.Autodiff.Checking;
+namespace OrtAdapter.Testing.Checking;
 
 /// <summary>
 /// Compares the gradients <see cref="GradientBuilder"/> emits with central finite differences, both computed by

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OrtAdapter.Autodiff.Checking;
+namespace OrtAdapter.Testing.Checking;
 
 /// <summary>A named host tensor to feed a session: float, double, int64, int32 or bool data with its shape.</summary>
 public sealed record TensorFeed(string Name, Array Data, long[] Shape)

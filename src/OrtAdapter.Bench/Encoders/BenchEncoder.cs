@@ -1,6 +1,6 @@
 using OrtAdapter.Onnx;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// Finds the benchmark encoder (bench-l6-h384): the exported file from the shared models folder when there is one,

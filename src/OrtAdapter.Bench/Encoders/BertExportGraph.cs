@@ -1,7 +1,7 @@
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 
-namespace OrtAdapter.Build.Encoders;
+namespace OrtAdapter.Bench.Encoders;
 
 /// <summary>
 /// The nodes of a PyTorch 2.6 torch.onnx.export of HuggingFace BertModel, in the exporter's order and with its

@@ -31,9 +31,16 @@ static class ElementwiseRules
         r.Add(OpTypes.Min, c => Extremum(c, max: false));
     }
 
-    /// <summary>A one-input op: its only input is on the gradient path whenever the rule runs.</summary>
-    static void Unary(GradientRegistry r, string op, Func<GradContext, string, string, string, string> dx) =>
+    /// <summary>
+    /// A one-input element-wise op: its only input is on the gradient path whenever the rule runs. Its rule builds on
+    /// the output having the input's shape, so shape inference must know the op as such (checked here, at registration).
+    /// </summary>
+    static void Unary(GradientRegistry r, string op, Func<GradContext, string, string, string, string> dx)
+    {
+        if (!ShapeInference.ElementwiseUnary.Contains(op))
+            throw new InvalidOperationException($"Element-wise rule for {op}: add {op} to ShapeInference.ElementwiseUnary, or its gradients lose their shapes.");
         r.Add(op, c => c.GI(0, dx(c, c.GO(0)!, c.I(0), c.O(0))));
+    }
 
     /// <summary>g where the mask holds, 0 elsewhere (the result has the broadcast shape of mask and g).</summary>
     static string PassWhere(GradContext c, string mask, string g) => c.B.Where(mask, g, c.Scalar(0, c.O(0)));

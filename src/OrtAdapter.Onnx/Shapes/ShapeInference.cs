@@ -101,10 +101,18 @@ public static class ShapeInference
         }
     }
 
-    static bool IsElementwiseUnary(string op) => op is OpTypes.Abs or OpTypes.Neg or OpTypes.Exp or OpTypes.Log or OpTypes.Sqrt
-        or OpTypes.Relu or OpTypes.Sigmoid or OpTypes.Tanh or OpTypes.Erf or OpTypes.Identity or OpTypes.Softmax
-        or OpTypes.LogSoftmax or OpTypes.Reciprocal or OpTypes.Softplus or OpTypes.Floor or OpTypes.Sign or OpTypes.Clip
-        or OpTypes.Gelu or OpTypes.CumSum or OpTypes.Trilu;
+    /// <summary>
+    /// One-input ops whose output has the input's shape and element type. The autodiff's element-wise rule registration
+    /// checks its ops against this set, so a new rule for an op missing here fails loudly instead of losing shapes.
+    /// </summary>
+    public static IReadOnlySet<string> ElementwiseUnary { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OpTypes.Abs, OpTypes.Neg, OpTypes.Exp, OpTypes.Log, OpTypes.Sqrt, OpTypes.Relu, OpTypes.Sigmoid, OpTypes.Tanh,
+        OpTypes.Erf, OpTypes.Identity, OpTypes.Softmax, OpTypes.LogSoftmax, OpTypes.Reciprocal, OpTypes.Softplus,
+        OpTypes.Floor, OpTypes.Sign, OpTypes.Clip, OpTypes.Gelu, OpTypes.CumSum, OpTypes.Trilu,
+    };
+
+    static bool IsElementwiseUnary(string op) => ElementwiseUnary.Contains(op);
 
     public static IReadOnlyList<Dim>? Broadcast(TensorType? a, TensorType? b)
     {

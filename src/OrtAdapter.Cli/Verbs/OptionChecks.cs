@@ -78,6 +78,18 @@ static class OptionChecks
         return option;
     }
 
+    /// <summary>NAME=VALUE items, e.g. --input-column teacher_logits=teacher: both sides non-empty.</summary>
+    public static Option<string[]> Assignments(this Option<string[]> option)
+    {
+        option.Validators.Add(r =>
+        {
+            foreach (var item in r.GetValueOrDefault<string[]>() ?? [])
+                if (item.IndexOf('=') is var eq && (eq <= 0 || eq == item.Length - 1))
+                    r.AddError($"{option.Name} '{item}': expected INPUT=COLUMN, e.g. teacher_logits=teacher.");
+        });
+        return option;
+    }
+
     public static List<double>? ParseNumbers(string? text) =>
         text?.Split(',').Select(w => double.Parse(w, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList();
 }

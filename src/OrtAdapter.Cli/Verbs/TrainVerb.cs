@@ -1,8 +1,8 @@
-using OrtAdapter.Build.Heads;
 using System.CommandLine;
 using System.Globalization;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Export;
+using OrtAdapter.Build.Losses;
 using OrtAdapter.Training.Data;
 using OrtAdapter.Training.Loop;
 using OrtAdapter.Training.Reporting;
@@ -25,8 +25,9 @@ public static class TrainVerb
         var text = new Option<string>("--text-column") { DefaultValueFactory = _ => "text", Description = "Text column." };
         var pair = new Option<string?>("--pair-column") { Description = "Second text column for text pairs." };
         var label = new Option<string>("--label-column") { DefaultValueFactory = _ => "label", Description = "Label column." };
-        var teacher = new Option<string?>("--teacher-column") { Description = "Column of per-row teacher logits (list of C numbers) for a 'kd' loss term." };
-        var targetEmbedding = new Option<string?>("--target-embedding-column") { Description = "Column of per-row target embeddings (list of H numbers) for a 'cosine' loss term." };
+        var teacher = new Option<string?>("--teacher-column") { Description = "Column of per-row teacher logits (list of C numbers) for a 'kd' loss term (= --input-column teacher_logits=COLUMN)." };
+        var targetEmbedding = new Option<string?>("--target-embedding-column") { Description = "Column of per-row target embeddings (list of H numbers) for a 'cosine' loss term (= --input-column target_embedding=COLUMN)." };
+        var inputColumns = new Option<string[]>("--input-column") { Description = "INPUT=COLUMN: a column of per-row number lists fed to the graphs' data input INPUT (repeatable).", Arity = ArgumentArity.ZeroOrMore }.Assignments();
         var table = new Option<string?>("--sqlite-table") { Description = "SQLite table to read." };
         var query = new Option<string?>("--sqlite-query") { Description = "SQLite query to read." };
         var skipBad = new Option<bool>("--skip-bad-rows") { Description = "Report and skip malformed rows instead of stopping." };
@@ -48,7 +49,7 @@ public static class TrainVerb
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
         var command = new Command("train", "Train an adapter (default: all-MiniLM-L6-v2, bundled sentiment-uci data, default recipe).")
         {
-            artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, threads,
+            artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, inputColumns, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, threads,
             evalEvery, checkpointEvery, patience, weights, resume, noExport,
         };
         foreach (var o in recipe.All.Concat(device.All)) command.Options.Add(o);
@@ -72,7 +73,7 @@ public static class TrainVerb
                 Data = new DatasetOptions
                 {
                     TextColumn = p.GetValue(text)!, TextPairColumn = p.GetValue(pair), LabelColumn = p.GetValue(label)!,
-                    TeacherLogitsColumn = p.GetValue(teacher), TargetEmbeddingColumn = p.GetValue(targetEmbedding),
+                    VectorColumns = VectorColumns(p.GetValue(inputColumns), p.GetValue(teacher), p.GetValue(targetEmbedding)),
                     SqliteTable = p.GetValue(table), SqliteQuery = p.GetValue(query), SkipBadRows = p.GetValue(skipBad),
                     Task = ArtifactManifest.Load(folder).Task,
                 },
@@ -106,6 +107,20 @@ public static class TrainVerb
     /// runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second. Claimed atomically (a
     /// marker file created with CreateNew decides between processes that pick the same name at once), then left empty.
     /// </summary>
+    /// <summary>--input-column INPUT=COLUMN pairs with the two shorthands; an input named twice is refused.</summary>
+    static Dictionary<string, string> VectorColumns(string[]? assignments, string? teacher, string? targetEmbedding)
+    {
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string input, string column, string option)
+        {
+            if (!columns.TryAdd(input, column)) throw new ArgumentException($"{option}: data input '{input}' is given a column twice.");
+        }
+        foreach (var a in assignments ?? []) Add(a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..], "--input-column");
+        if (teacher is not null) Add(LossNames.TeacherLogits, teacher, "--teacher-column");
+        if (targetEmbedding is not null) Add(LossNames.TargetEmbedding, targetEmbedding, "--target-embedding-column");
+        return columns;
+    }
+
     static string NewRunFolder()
     {
         var stem = Path.Combine(Workspace.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

@@ -8,13 +8,15 @@ namespace OrtAdapter.Training.Batching;
 /// <param name="Inputs">Input ids, attention mask and token types, <c>[B, S]</c> with S the longest row.</param>
 /// <param name="LabelIds">Single-label classification: the class id of each row, <c>[B]</c>; otherwise null.</param>
 /// <param name="Targets">Regression: the target of each row, <c>[B]</c>; multi-label: multi-hot rows, <c>[B * C]</c>; otherwise null.</param>
-/// <param name="TeacherLogits">The rows' teacher logits, <c>[B * C]</c> row-major, when the data has them; otherwise null.</param>
-/// <param name="TargetEmbeddings">The rows' target embeddings, <c>[B * H]</c> row-major, when the data has them; otherwise null.</param>
+/// <param name="Vectors">The rows' number lists by graph input (teacher logits <c>[B * C]</c>, target embeddings <c>[B * H]</c>, ...), row-major; null for none.</param>
 public sealed record Batch(int[] ExampleIndices, TokenizedBatch Inputs, long[]? LabelIds, float[]? Targets,
-    float[]? TeacherLogits = null, float[]? TargetEmbeddings = null)
+    IReadOnlyDictionary<string, float[]>? Vectors = null)
 {
     /// <summary>Rows in the batch.</summary>
     public int Size => ExampleIndices.Length;
+
+    /// <summary>Whether a data input comes from the tokenizer or the labels (every other one from <see cref="Vectors"/>).</summary>
+    public static bool IsTokenOrLabelInput(string name) => name is "input_ids" or "attention_mask" or "token_type_ids" or LossNames.Labels;
 
     /// <summary>
     /// The values of the data input named <paramref name="name"/> (the contract's <c>Data</c> source) with their shape,
@@ -30,8 +32,7 @@ public sealed record Batch(int[] ExampleIndices, TokenizedBatch Inputs, long[]? 
             "token_type_ids" => new(Inputs.TokenTypeIds, [b, s]),
             LossNames.Labels when LabelIds is { } ids => new(ids, [b]),
             LossNames.Labels when Targets is { } t => new(t, [b, t.Length / b]),
-            LossNames.TeacherLogits when TeacherLogits is { } teacher => new(teacher, [b, teacher.Length / b]),
-            LossNames.TargetEmbedding when TargetEmbeddings is { } target => new(target, [b, target.Length / b]),
+            _ when Vectors?.GetValueOrDefault(name) is { } vectors => new(vectors, [b, vectors.Length / b]),
             _ => null,
         };
     }

@@ -14,7 +14,7 @@ public sealed class BatchCollator
     readonly EncodedText[] encoded;
     readonly int padId;
 
-    BatchCollator(IReadOnlyList<Example> examples, EncodedText[] encoded, int padId, TaskKind task, int labelCount, int teacherWidth, int embeddingWidth)
+    BatchCollator(IReadOnlyList<Example> examples, EncodedText[] encoded, int padId, TaskKind task, int labelCount, IReadOnlyDictionary<string, int> vectorWidths)
     {
         this.examples = examples;
         this.encoded = encoded;
@@ -22,8 +22,7 @@ public sealed class BatchCollator
         Task = task;
         LabelCount = labelCount;
         Lengths = Array.ConvertAll(encoded, e => e.Length);
-        TeacherWidth = teacherWidth;
-        EmbeddingWidth = embeddingWidth;
+        VectorWidths = vectorWidths;
     }
 
     /// <summary>Tokenizes the examples and checks that each carries what <paramref name="task"/> needs.</summary>
@@ -32,8 +31,8 @@ public sealed class BatchCollator
     /// <param name="task">Single-label, multi-label or regression.</param>
     /// <param name="labelCount">Number of classes (C); ignored for regression.</param>
     /// <param name="maxLength">Truncation length, special tokens included (default 128).</param>
-    /// <exception cref="ArgumentException">An example lacks a target, has a label id outside 0..C-1, or has teacher logits or a
-    /// target embedding of another length than the others (or none where others have one); the message names its origin.</exception>
+    /// <exception cref="ArgumentException">An example lacks a target, has a label id outside 0..C-1, or has a number list
+    /// (teacher logits, a target embedding) of another length than the others (or none where others have one); the message names its origin.</exception>
     public static BatchCollator Create(IReadOnlyList<Example> examples, ITextTokenizer tokenizer, TaskKind task,
         int labelCount, int maxLength = 128)
     {
@@ -41,11 +40,11 @@ public sealed class BatchCollator
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (task != TaskKind.Regression) ArgumentOutOfRangeException.ThrowIfLessThan(labelCount, 1);
         foreach (var example in examples) Check(example, task, labelCount);
-        var teacherWidth = VectorWidth(examples, e => e.TeacherLogits, "teacher logits");
-        var embeddingWidth = VectorWidth(examples, e => e.TargetEmbedding, "target embedding");
+        var inputs = examples.SelectMany(e => e.Vectors?.Keys ?? []).Distinct().Order(StringComparer.Ordinal);
+        var vectorWidths = inputs.ToDictionary(input => input, input => VectorWidth(examples, e => e.Vector(input), $"'{input}'"), StringComparer.Ordinal);
         var encoded = new EncodedText[examples.Count];
         for (var i = 0; i < encoded.Length; i++) encoded[i] = tokenizer.Encode(examples[i].Text, examples[i].TextPair, maxLength);
-        return new(examples, encoded, tokenizer.SpecialIds.Pad, task, task == TaskKind.Regression ? 0 : labelCount, teacherWidth, embeddingWidth);
+        return new(examples, encoded, tokenizer.SpecialIds.Pad, task, task == TaskKind.Regression ? 0 : labelCount, vectorWidths);
     }
 
     public TaskKind Task { get; }
@@ -53,11 +52,8 @@ public sealed class BatchCollator
     /// <summary>Number of classes; 0 for regression.</summary>
     public int LabelCount { get; }
 
-    /// <summary>Length of every example's teacher logits; 0 when the examples have none.</summary>
-    public int TeacherWidth { get; }
-
-    /// <summary>Length of every example's target embedding; 0 when the examples have none.</summary>
-    public int EmbeddingWidth { get; }
+    /// <summary>The examples' number lists by graph input, with the length every example's list has.</summary>
+    public IReadOnlyDictionary<string, int> VectorWidths { get; }
 
     /// <summary>Token length of each example after truncation, for <see cref="BatchPlan"/>.</summary>
     public IReadOnlyList<int> Lengths { get; }
@@ -93,11 +89,8 @@ public sealed class BatchCollator
             TaskKind.MultiLabel => new Batch(indices, inputs, null, MultiHot(indices)),
             _ => new Batch(indices, inputs, null, [.. indices.Select(i => examples[i].Target!.Value)]),
         };
-        return batch with
-        {
-            TeacherLogits = TeacherWidth > 0 ? Rows(indices, e => e.TeacherLogits!) : null,
-            TargetEmbeddings = EmbeddingWidth > 0 ? Rows(indices, e => e.TargetEmbedding!) : null,
-        };
+        return VectorWidths.Count == 0 ? batch
+            : batch with { Vectors = VectorWidths.Keys.ToDictionary(input => input, input => Rows(indices, e => e.Vector(input)!), StringComparer.Ordinal) };
     }
 
     float[] Rows(int[] indices, Func<Example, float[]> vector) => [.. indices.SelectMany(i => vector(examples[i]))];

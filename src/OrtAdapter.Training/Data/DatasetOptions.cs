@@ -17,16 +17,14 @@ public sealed class DatasetOptions
     public string LabelColumn { get; init; } = "label";
 
     /// <summary>
-    /// Column with each row's teacher logits for a distillation ("kd") loss term: a list of C numbers (a JSON array in
-    /// text formats). Null when the data has none. Default null.
+    /// Columns of per-row number lists, by the graph input they feed: "teacher_logits" (C numbers, for a "kd" loss
+    /// term), "target_embedding" (H numbers, the pooled width, for "cosine"), or any data input a loss declares. A list,
+    /// or a JSON array in text formats. Default none.
     /// </summary>
-    public string? TeacherLogitsColumn { get; init; }
+    public IReadOnlyDictionary<string, string> VectorColumns { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>
-    /// Column with each row's target embedding for a "cosine" loss term: a list of H numbers (the pooled width), a JSON
-    /// array in text formats. Null when the data has none. Default null.
-    /// </summary>
-    public string? TargetEmbeddingColumn { get; init; }
+    /// <summary><see cref="VectorColumns"/> in a fixed order (by input name): the order rows carry them in.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> OrderedVectorColumns => [.. VectorColumns.OrderBy(kv => kv.Key, StringComparer.Ordinal)];
 
     /// <summary>How the label column is read. Default <see cref="TaskKind.SingleLabel"/>.</summary>
     public TaskKind Task { get; init; } = TaskKind.SingleLabel;

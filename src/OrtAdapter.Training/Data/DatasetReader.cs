@@ -75,7 +75,7 @@ public static class DatasetReader
                     continue;
                 }
                 int[] ids = labels is null ? [] : [.. p.Labels.Select(labels.IdOf).Order()];
-                examples[f].Add(new Example(p.Text, p.TextPair, ids, p.Target, origin + p.Row.Location, p.TeacherLogits, p.TargetEmbedding));
+                examples[f].Add(new Example(p.Text, p.TextPair, ids, p.Target, origin + p.Row.Location, p.Vectors.Count == 0 ? null : p.Vectors));
             }
         }
 

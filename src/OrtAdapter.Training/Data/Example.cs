@@ -5,11 +5,13 @@ namespace OrtAdapter.Training.Data;
 /// for multi-label) and no target; regression examples carry a target and no ids.
 /// </summary>
 /// <param name="Origin">Where the row came from, such as "train.jsonl:17", "reviews.db:rowid 5" or "data.parquet:row index 3".</param>
-/// <param name="TeacherLogits">The row's teacher logits (distillation), when the data has a teacher column.</param>
-/// <param name="TargetEmbedding">The row's target embedding (cosine loss), when the data has such a column.</param>
+/// <param name="Vectors">The row's number lists by the graph input they feed (teacher logits, a target embedding), as <see cref="DatasetOptions.VectorColumns"/> names them; null for none.</param>
 public sealed record Example(string Text, string? TextPair, int[] LabelIds, float? Target, string Origin,
-    float[]? TeacherLogits = null, float[]? TargetEmbedding = null)
+    IReadOnlyDictionary<string, float[]>? Vectors = null)
 {
+    /// <summary>The row's number list for graph input <paramref name="input"/>, or null.</summary>
+    public float[]? Vector(string input) => Vectors?.GetValueOrDefault(input);
+
     /// <summary>The single label id; throws for multi-label rows with other than one label and for regression.</summary>
     public int LabelId => LabelIds.Length == 1
         ? LabelIds[0]

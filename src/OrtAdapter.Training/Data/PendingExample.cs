@@ -2,4 +2,4 @@ namespace OrtAdapter.Training.Data;
 
 /// <summary>A good row before label ids exist (they need every row's labels first).</summary>
 internal sealed record PendingExample(string Text, string? TextPair, string[] Labels, float? Target, RawRow Row,
-    float[]? TeacherLogits, float[]? TargetEmbedding);
+    IReadOnlyDictionary<string, float[]> Vectors);

@@ -8,11 +8,11 @@ namespace OrtAdapter.Training.Data;
 internal static class RowInterpreter
 {
     /// <summary>
-    /// The columns sources read, in the order <see cref="RawRow.Values"/> holds them: text, label, then the optional
-    /// pair, teacher-logits and target-embedding columns that are set.
+    /// The columns sources read, in the order <see cref="RawRow.Values"/> holds them: text, label, the pair column when
+    /// set, then the vector columns.
     /// </summary>
     public static string[] Columns(DatasetOptions o) =>
-        [o.TextColumn, o.LabelColumn, .. new[] { o.TextPairColumn, o.TeacherLogitsColumn, o.TargetEmbeddingColumn }.OfType<string>()];
+        [o.TextColumn, o.LabelColumn, .. new[] { o.TextPairColumn }.OfType<string>(), .. o.OrderedVectorColumns.Select(kv => kv.Value)];
 
     /// <summary>Null and <paramref name="example"/> set, or the reason the row is bad.</summary>
     public static string? Interpret(RawRow row, DatasetOptions o, out PendingExample? example)
@@ -26,9 +26,12 @@ internal static class RowInterpreter
         int next = 2;
         string? pair = null;
         if (o.TextPairColumn is not null && (error = ReadText(values[next++], o.TextPairColumn, out pair)) is not null) return error;
-        float[]? teacher = null, embedding = null;
-        if (o.TeacherLogitsColumn is not null && (error = ReadVector(values[next++], o.TeacherLogitsColumn, out teacher)) is not null) return error;
-        if (o.TargetEmbeddingColumn is not null && (error = ReadVector(values[next++], o.TargetEmbeddingColumn, out embedding)) is not null) return error;
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var (input, column) in o.OrderedVectorColumns)
+        {
+            if ((error = ReadVector(values[next++], column, out var vector)) is not null) return error;
+            vectors[input] = vector!;
+        }
 
         string[] labels = [];
         float? target = null;
@@ -39,7 +42,7 @@ internal static class RowInterpreter
             _ => ReadLabel(values[1], o.LabelColumn, out labels),
         };
         if (error is not null) return error;
-        example = new PendingExample(text!, pair, labels, target, row, teacher, embedding);
+        example = new PendingExample(text!, pair, labels, target, row, vectors);
         return null;
     }
 

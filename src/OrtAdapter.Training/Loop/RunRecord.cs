@@ -22,7 +22,7 @@ public static class RunRecord
             ["artifacts (recipe and base)"] = manifest.OptionsHash,
             ["--train"] = P(o.TrainData), ["--dev"] = P(o.DevData), ["--test"] = P(o.TestData),
             ["--text-column"] = o.Data.TextColumn, ["--pair-column"] = o.Data.TextPairColumn ?? "", ["--label-column"] = o.Data.LabelColumn,
-            ["--teacher-column"] = o.Data.TeacherLogitsColumn ?? "", ["--target-embedding-column"] = o.Data.TargetEmbeddingColumn ?? "",
+            ["--input-column"] = string.Join(",", o.Data.OrderedVectorColumns.Select(kv => $"{kv.Key}={kv.Value}")),
             ["--sqlite-table"] = o.Data.SqliteTable ?? "", ["--sqlite-query"] = o.Data.SqliteQuery ?? "", ["--skip-bad-rows"] = o.Data.SkipBadRows.ToString(),
             ["--epochs"] = o.Epochs.ToString(CultureInfo.InvariantCulture), ["--batch-size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
             ["--lr"] = N(o.LearningRate), ["warm-up fraction"] = N(o.WarmupFraction), ["decay"] = o.Decay.ToString(),

@@ -49,7 +49,7 @@ public static class Trainer
         var dev = splits.Dev.Count > 0 ? BatchCollator.Create(splits.Dev, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
         var test = splits.Test.Count > 0 ? BatchCollator.Create(splits.Test, tokenizer, o.Data.Task, labelCount, o.MaxLength) : null;
         foreach (var (split, collator) in new[] { ("train", train), ("dev", dev), ("test", test) })
-            if (collator is not null) CheckLossInputs(manifest, collator, split, o);
+            if (collator is not null) CheckVectorInputs(manifest, collator, split, o);
         var plan = new BatchPlan(train.Lengths, new BatchingOptions { BatchSize = o.BatchSize, MaxLength = o.MaxLength, BucketByLength = o.BucketByLength }, o.Seed);
         var accumulation = Math.Max(1, o.GradientAccumulation);
         // A step is one optimizer update over `accumulation` consecutive batches of the plan.
@@ -182,24 +182,22 @@ public static class Trainer
     }
 
     /// <summary>
-    /// A "kd" term needs teacher logits [batch, C] and a "cosine" term target embeddings [batch, H] from the data: fails
-    /// before training when a split lacks them or has another width than the artifacts' graph input.
+    /// The graphs' data inputs that are number lists from the data (a "kd" term's teacher logits [batch, C], a "cosine"
+    /// term's target embedding [batch, H], ...): fails before training when a split lacks one or has another width.
     /// </summary>
-    static void CheckLossInputs(ArtifactManifest manifest, BatchCollator data, string split, TrainOptions o)
+    static void CheckVectorInputs(ArtifactManifest manifest, BatchCollator data, string split, TrainOptions o)
     {
-        void Check(string input, int width, string what, string? column, string option)
+        foreach (var input in manifest.TrainingInputs.Where(i => i.Source == FeedSource.Data && !Batch.IsTokenOrLabelInput(i.Name)))
         {
-            if (manifest.TrainingInputs.FirstOrDefault(i => i.Name == input) is not { } spec) return;
-            var expected = spec.Dims[^1];
-            if (width == 0)
+            var expected = input.Dims[^1];
+            var column = o.Data.VectorColumns.GetValueOrDefault(input.Name);
+            if (!data.VectorWidths.TryGetValue(input.Name, out var width))
                 throw new LossException(column is null
-                    ? $"The artifacts' loss '{manifest.Recipe.Loss}' needs {what} [batch, {expected}] from the data: name the column with {option}."
-                    : $"The {split} data has no {what} (column '{column}').");
+                    ? $"The artifacts' loss '{manifest.Recipe.Loss}' needs '{input.Name}' [batch, {expected}] from the data: name its column with --input-column {input.Name}=COLUMN."
+                    : $"The {split} data has no '{input.Name}' (column '{column}').");
             if (width.ToString(System.Globalization.CultureInfo.InvariantCulture) != expected)
-                throw new LossException($"The {split} data's {what} (column '{column}') have {width} values per row; the artifacts' loss expects {expected}.");
+                throw new LossException($"The {split} data's '{input.Name}' (column '{column}') have {width} values per row; the artifacts' loss expects {expected}.");
         }
-        Check(LossNames.TeacherLogits, data.TeacherWidth, "teacher logits", o.Data.TeacherLogitsColumn, "--teacher-column");
-        Check(LossNames.TargetEmbedding, data.EmbeddingWidth, "target embeddings", o.Data.TargetEmbeddingColumn, "--target-embedding-column");
     }
 
     /// <summary>Loss, both terms and the task metrics of one split, with the eval graph (no dropout).</summary>

@@ -32,29 +32,31 @@ public sealed class BatchCollatorTests
     [TestMethod]
     public void TeacherLogitsAndTargetEmbeddingsFollowTheRows()
     {
-        Example With(string text, float[] teacher, float[] target) => new(text, null, [0], null, $"t.jsonl:{text}", teacher, target);
+        Example With(string text, float[] teacher, float[] target) =>
+            new(text, null, [0], null, $"t.jsonl:{text}", new Dictionary<string, float[]> { ["teacher_logits"] = teacher, ["target_embedding"] = target });
         var examples = new[] { With("a", [1, 2], [10, 11, 12]), With("b", [3, 4], [13, 14, 15]), With("c", [5, 6], [16, 17, 18]) };
         var collator = BatchCollator.Create(examples, new WordTokenizer(), TaskKind.SingleLabel, 2);
 
         var batch = collator.Collate([2, 0]);
 
-        Assert.AreEqual(2, collator.TeacherWidth);
-        Assert.AreEqual(3, collator.EmbeddingWidth);
-        CollectionAssert.AreEqual(new[] { 5f, 6f, 1f, 2f }, batch.TeacherLogits);
-        CollectionAssert.AreEqual(new[] { 16f, 17f, 18f, 10f, 11f, 12f }, batch.TargetEmbeddings);
-        Assert.IsNull(BatchCollator.Create([Labelled("x", 0)], new WordTokenizer(), TaskKind.SingleLabel, 2).Collate([0]).TeacherLogits);
+        Assert.AreEqual(2, collator.VectorWidths["teacher_logits"]);
+        Assert.AreEqual(3, collator.VectorWidths["target_embedding"]);
+        CollectionAssert.AreEqual(new[] { 5f, 6f, 1f, 2f }, batch.Vectors!["teacher_logits"]);
+        CollectionAssert.AreEqual(new[] { 16f, 17f, 18f, 10f, 11f, 12f }, batch.Vectors!["target_embedding"]);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, batch.Column("target_embedding")!.Shape);
+        Assert.IsNull(BatchCollator.Create([Labelled("x", 0)], new WordTokenizer(), TaskKind.SingleLabel, 2).Collate([0]).Vectors);
     }
 
     [TestMethod]
     public void VectorsOfOtherLengthsOrMissingOnSomeRowsAreRejectedByOrigin()
     {
-        Example With(string origin, float[]? teacher) => new("a", null, [0], null, origin, teacher);
+        Example With(string origin, float[]? teacher) => new("a", null, [0], null, origin, teacher is null ? null : new Dictionary<string, float[]> { ["teacher_logits"] = teacher });
         var e = Assert.ThrowsExactly<ArgumentException>(() =>
             BatchCollator.Create([With("t.jsonl:1", [1, 2]), With("t.jsonl:2", [1, 2, 3])], new WordTokenizer(), TaskKind.SingleLabel, 2));
-        StringAssert.Contains(e.Message, "t.jsonl:2: has teacher logits of 3 values, but t.jsonl:1 has teacher logits of 2 values");
+        StringAssert.Contains(e.Message, "t.jsonl:2: has 'teacher_logits' of 3 values, but t.jsonl:1 has 'teacher_logits' of 2 values");
         e = Assert.ThrowsExactly<ArgumentException>(() =>
             BatchCollator.Create([With("t.jsonl:1", null), With("t.jsonl:2", [1, 2])], new WordTokenizer(), TaskKind.SingleLabel, 2));
-        StringAssert.Contains(e.Message, "t.jsonl:2: has teacher logits of 2 values, but t.jsonl:1 has no teacher logits");
+        StringAssert.Contains(e.Message, "t.jsonl:2: has 'teacher_logits' of 2 values, but t.jsonl:1 has no 'teacher_logits'");
     }
 
     [TestMethod]

@@ -6,7 +6,9 @@ namespace OrtAdapter.Training.Tests.Data;
 [TestClass]
 public sealed class VectorColumnTests
 {
-    static readonly DatasetOptions Vectors = new() { TeacherLogitsColumn = "teacher", TargetEmbeddingColumn = "target" };
+    static readonly DatasetOptions Vectors = new() { VectorColumns = new Dictionary<string, string> { ["teacher_logits"] = "teacher", ["target_embedding"] = "target" } };
+
+    static readonly Dictionary<string, string> Teacher = new() { ["teacher_logits"] = "teacher" };
 
     [TestMethod]
     public void JsonLinesListsAndCsvArrayCellsAreRead()
@@ -21,11 +23,11 @@ public sealed class VectorColumnTests
         foreach (var path in new[] { jsonl, csv })
         {
             var examples = DatasetReader.Read(path, Vectors).Examples;
-            CollectionAssert.AreEqual(new[] { 0.5f, -2f }, examples[0].TeacherLogits, path);
-            CollectionAssert.AreEqual(new[] { 3f, 1e-3f }, examples[1].TeacherLogits, path);
-            CollectionAssert.AreEqual(new[] { 0.25f, 0f, -1f }, examples[1].TargetEmbedding, path);
+            CollectionAssert.AreEqual(new[] { 0.5f, -2f }, examples[0].Vector("teacher_logits"), path);
+            CollectionAssert.AreEqual(new[] { 3f, 1e-3f }, examples[1].Vector("teacher_logits"), path);
+            CollectionAssert.AreEqual(new[] { 0.25f, 0f, -1f }, examples[1].Vector("target_embedding"), path);
         }
-        Assert.IsNull(DatasetReader.Read(jsonl).Examples[0].TeacherLogits, "columns not asked for are not read");
+        Assert.IsNull(DatasetReader.Read(jsonl).Examples[0].Vectors, "columns not asked for are not read");
     }
 
     [TestMethod]
@@ -41,7 +43,7 @@ public sealed class VectorColumnTests
             {"text": "e", "label": 1, "teacher": [1, 1e39]}
             {"text": "f", "label": 1, "teacher": "[1, 2"}
             """);
-        var options = new DatasetOptions { TeacherLogitsColumn = "teacher" };
+        var options = new DatasetOptions { VectorColumns = Teacher };
 
         var e = Assert.ThrowsExactly<DatasetException>(() => DatasetReader.Read(path, options));
 
@@ -51,7 +53,7 @@ public sealed class VectorColumnTests
         Assert.Contains("bad.jsonl:5: column 'teacher' is missing", e.Message);
         Assert.Contains("bad.jsonl:6: column 'teacher' has 1E+39 at position 1, which is not a finite float", e.Message);
         Assert.Contains("bad.jsonl:7: column 'teacher' has '[1, 2', expected a list of numbers", e.Message);
-        var skipped = DatasetReader.Read(path, new DatasetOptions { TeacherLogitsColumn = "teacher", SkipBadRows = true });
+        var skipped = DatasetReader.Read(path, new DatasetOptions { VectorColumns = Teacher, SkipBadRows = true });
         Assert.HasCount(1, skipped.Examples);
         Assert.HasCount(6, skipped.BadRows);
     }

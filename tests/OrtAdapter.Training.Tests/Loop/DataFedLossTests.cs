@@ -41,7 +41,7 @@ public sealed class DataFedLossTests
         {
             using var run = new TinyRun(new ArtifactRecipe { Loss = "kd:temperature=1" });
             var train = WithColumn(run, "train.jsonl", "teacher", label => (label == 1) == agrees ? [-3f, 3f] : [3f, -3f]);
-            Trainer.Run(Options(run, train, new DatasetOptions { TeacherLogitsColumn = "teacher" }, epochs: 4), new QuietProgress());
+            Trainer.Run(Options(run, train, new DatasetOptions { VectorColumns = new Dictionary<string, string> { ["teacher_logits"] = "teacher" } }, epochs: 4), new QuietProgress());
             var dev = MetricsLog.Read(Path.Combine(run.Combine("run"), Trainer.MetricsFile)).Where(e => e.Split == MetricsEntry.DevSplit).ToList();
             var accuracy = dev[^1]["accuracy"]!.Value;
             Console.WriteLine($"{name} teacher: dev accuracy by epoch {string.Join(" ", dev.Select(e => e["accuracy"]))}");
@@ -57,7 +57,7 @@ public sealed class DataFedLossTests
         var rng = new Random(5);
         float[][] targets = [.. Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 32).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray())];
         var train = WithColumn(run, "train.jsonl", "target", label => targets[label]);
-        Trainer.Run(Options(run, train, new DatasetOptions { TargetEmbeddingColumn = "target" }, epochs: 4), new QuietProgress());
+        Trainer.Run(Options(run, train, new DatasetOptions { VectorColumns = new Dictionary<string, string> { ["target_embedding"] = "target" } }, epochs: 4), new QuietProgress());
 
         var dev = MetricsLog.Read(Path.Combine(run.Combine("run"), Trainer.MetricsFile)).Where(e => e.Split == MetricsEntry.DevSplit).ToList();
         double first = dev[0]["loss_cosine"]!.Value, last = dev[^1]["loss_cosine"]!.Value;
@@ -71,8 +71,8 @@ public sealed class DataFedLossTests
         var train = WithColumn(run, "train.jsonl", "teacher", label => [1f, 2f, 3f], rows: 16);
 
         var e = Assert.ThrowsExactly<LossException>(() => Trainer.Run(Options(run, train, new DatasetOptions(), epochs: 1), new QuietProgress()));
-        StringAssert.Contains(e.Message, "needs teacher logits [batch, 2] from the data: name the column with --teacher-column");
-        e = Assert.ThrowsExactly<LossException>(() => Trainer.Run(Options(run, train, new DatasetOptions { TeacherLogitsColumn = "teacher" }, epochs: 1), new QuietProgress()));
+        StringAssert.Contains(e.Message, "needs 'teacher_logits' [batch, 2] from the data: name its column with --input-column teacher_logits=COLUMN");
+        e = Assert.ThrowsExactly<LossException>(() => Trainer.Run(Options(run, train, new DatasetOptions { VectorColumns = new Dictionary<string, string> { ["teacher_logits"] = "teacher" } }, epochs: 1), new QuietProgress()));
         StringAssert.Contains(e.Message, "(column 'teacher') have 3 values per row; the artifacts' loss expects 2");
         Assert.IsFalse(Directory.Exists(Path.Combine(run.Combine("run"), Trainer.LastCheckpoint)), "nothing trained, nothing written");
     }

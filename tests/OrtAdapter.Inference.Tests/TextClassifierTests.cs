@@ -1,3 +1,4 @@
+using OrtAdapter.Inference;
 using OrtAdapter.Inference.Classification;
 
 namespace OrtAdapter.Inference.Tests;
@@ -30,7 +31,7 @@ public sealed class TextClassifierTests
     public void LabelsTaskAndLengthComeFromTheMetadata()
     {
         CollectionAssert.AreEqual(ExportedTestModel.Labels, Classifier.Labels.ToArray());
-        Assert.AreEqual(ClassifierTask.SingleLabel, Classifier.Task);
+        Assert.AreEqual(TaskKind.SingleLabel, Classifier.Task);
         Assert.AreEqual(ExportedTestModel.MaxLength, Classifier.MaxLength);
         Assert.AreEqual("cpu", Classifier.Device);
         Assert.IsTrue(Classifier.CanEmbed);
@@ -170,7 +171,7 @@ public sealed class TextClassifierTests
         // A threshold at the first sentence's second-highest probability gives it two labels.
         float threshold = Classifier.Predict(Sentences[0]).Probabilities.OrderDescending().ElementAt(1);
         using var multi = TextClassifier.Load(path, new ClassifierOptions { MultiLabelThreshold = threshold });
-        Assert.AreEqual(ClassifierTask.MultiLabel, multi.Task);
+        Assert.AreEqual(TaskKind.MultiLabel, multi.Task);
         foreach (var sentence in Sentences)
         {
             var p = multi.Predict(sentence);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Artifacts;

@@ -6,6 +6,7 @@ using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Build.Artifacts;
 

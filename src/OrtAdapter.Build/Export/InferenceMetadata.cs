@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx.Protobuf;
 
 namespace OrtAdapter.Build.Export;

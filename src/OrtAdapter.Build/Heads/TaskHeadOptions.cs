@@ -1,3 +1,4 @@
+using OrtAdapter.Inference;
 namespace OrtAdapter.Build.Heads;
 
 /// <summary>Options of <see cref="TaskHeadPass"/>.</summary>

@@ -1,4 +1,5 @@
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;

@@ -1,4 +1,5 @@
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Losses;

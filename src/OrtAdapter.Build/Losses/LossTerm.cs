@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Build.Losses;
 

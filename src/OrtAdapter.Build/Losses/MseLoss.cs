@@ -1,4 +1,5 @@
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Build.Losses;
 

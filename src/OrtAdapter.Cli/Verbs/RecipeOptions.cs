@@ -5,6 +5,7 @@ using OrtAdapter.Build.Bases;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Surgery;
+using OrtAdapter.Inference;
 using OrtAdapter.Inference.Tokenization;
 
 namespace OrtAdapter.Cli.Verbs;

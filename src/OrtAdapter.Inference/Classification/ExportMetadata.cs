@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Inference.Classification;
 
 /// <summary>What an exported model's metadata says about its head and tokenizer; every error names the model file and key.</summary>
 public sealed class ExportMetadata
 {
-    private ExportMetadata(string modelPath, IReadOnlyList<string> labels, ClassifierTask task, int? maxLength, bool? lowerCase,
+    private ExportMetadata(string modelPath, IReadOnlyList<string> labels, TaskKind task, int? maxLength, bool? lowerCase,
         IReadOnlyDictionary<string, string> embeddedFiles, IReadOnlyList<string> besideFiles)
     {
         ModelPath = modelPath;
@@ -25,7 +26,7 @@ public sealed class ExportMetadata
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>The head's task.</summary>
-    public ClassifierTask Task { get; }
+    public TaskKind Task { get; }
 
     /// <summary>The recorded truncation length, if any.</summary>
     public int? MaxLength { get; }
@@ -52,7 +53,7 @@ public sealed class ExportMetadata
         var labels = StringArray(labelsJson, () => Where(ExportMetadataKeys.Labels));
         if (labels.Count == 0) throw new ModelMetadataException($"{Where(ExportMetadataKeys.Labels)} is an empty array.");
 
-        var task = props.TryGetValue(ExportMetadataKeys.Task, out var taskText) ? ParseTask(taskText, Where(ExportMetadataKeys.Task)) : ClassifierTask.SingleLabel;
+        var task = props.TryGetValue(ExportMetadataKeys.Task, out var taskText) ? ParseTask(taskText, Where(ExportMetadataKeys.Task)) : TaskKind.SingleLabel;
 
         int? maxLength = null;
         if (props.TryGetValue(ExportMetadataKeys.MaxLength, out var maxText))
@@ -81,12 +82,12 @@ public sealed class ExportMetadata
         return new ExportMetadata(modelPath, labels, task, maxLength, lowerCase, embedded, beside);
     }
 
-    private static ClassifierTask ParseTask(string text, string where) =>
+    private static TaskKind ParseTask(string text, string where) =>
         text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
         {
-            "singlelabel" or "classification" => ClassifierTask.SingleLabel,
-            "multilabel" => ClassifierTask.MultiLabel,
-            "regression" => ClassifierTask.Regression,
+            "singlelabel" or "classification" => TaskKind.SingleLabel,
+            "multilabel" => TaskKind.MultiLabel,
+            "regression" => TaskKind.Regression,
             _ => throw new ModelMetadataException($"{where} must be single-label, multi-label or regression, not '{text}'."),
         };
 

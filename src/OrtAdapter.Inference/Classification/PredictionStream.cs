@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Inference.Classification;
 
@@ -93,7 +94,7 @@ public static class PredictionStream
                 json.WriteStartObject(PredictionField);
                 json.WriteNumber("line", rows[i].Line);
                 json.WriteString("label", predictions[i].Label);
-                if (classifier.Task == ClassifierTask.MultiLabel)
+                if (classifier.Task == TaskKind.MultiLabel)
                 {
                     json.WriteStartArray("labels");
                     foreach (var label in predictions[i].Labels) json.WriteStringValue(label);

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using OrtAdapter.Inference;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Inference.Tokenization;
 
@@ -61,7 +62,7 @@ public sealed class TextClassifier : IDisposable
     public IReadOnlyList<string> Labels => Metadata.Labels;
 
     /// <summary>The head's task, which decides how logits become probabilities.</summary>
-    public ClassifierTask Task => Metadata.Task;
+    public TaskKind Task => Metadata.Task;
 
     /// <summary>The tokenizer the model was trained with.</summary>
     public ITextTokenizer Tokenizer { get; }
@@ -138,7 +139,7 @@ public sealed class TextClassifier : IDisposable
             float[] logits = rows[i][0];
             float[] probabilities = _hasProbabilities ? rows[i][1] : Activate(logits, Task);
             int best = ArgMax(probabilities);
-            IReadOnlyList<string> predicted = Task == ClassifierTask.MultiLabel
+            IReadOnlyList<string> predicted = Task == TaskKind.MultiLabel
                 ? Enumerable.Range(0, probabilities.Length).Where(k => probabilities[k] >= _threshold).Select(k => Labels[k]).ToArray()
                 : [Labels[best]];
             predictions[i] = new Prediction(Labels[best], best, probabilities, logits, predicted);
@@ -266,13 +267,13 @@ public sealed class TextClassifier : IDisposable
         }
     }
 
-    private static float[] Activate(float[] logits, ClassifierTask task)
+    private static float[] Activate(float[] logits, TaskKind task)
     {
         switch (task)
         {
-            case ClassifierTask.MultiLabel:
+            case TaskKind.MultiLabel:
                 return logits.Select(z => 1f / (1f + MathF.Exp(-z))).ToArray();
-            case ClassifierTask.Regression:
+            case TaskKind.Regression:
                 return (float[])logits.Clone();
             default:
                 float max = logits.Max();

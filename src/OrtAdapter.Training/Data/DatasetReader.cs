@@ -1,5 +1,6 @@
-using OrtAdapter.Build.Heads;
 using System.Text;
+using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Training.Data;
 

@@ -1,6 +1,7 @@
-using OrtAdapter.Build.Heads;
 using System.Globalization;
 using System.Text.Json;
+using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 
 namespace OrtAdapter.Training.Data;
 

@@ -5,6 +5,7 @@ using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
+using OrtAdapter.Inference;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Inference.Tokenization;
 using OrtAdapter.Training.Batching;

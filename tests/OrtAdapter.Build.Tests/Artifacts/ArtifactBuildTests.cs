@@ -5,6 +5,7 @@ using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Tests.Checkpoints;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Tests.Artifacts;

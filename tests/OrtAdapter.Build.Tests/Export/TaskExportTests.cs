@@ -2,6 +2,7 @@ using OrtAdapter.Build.Artifacts;
 using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 
 namespace OrtAdapter.Build.Tests.Export;

@@ -1,7 +1,8 @@
-using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
+using OrtAdapter.Testing.Checking;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace OrtAdapter.Build.Tests.Losses;

@@ -1,8 +1,9 @@
-using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
+using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
+using OrtAdapter.Testing.Checking;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 
 namespace OrtAdapter.Build.Tests.Losses;

@@ -1,6 +1,7 @@
-using OrtAdapter.Testing.Checking;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
+using OrtAdapter.Inference;
+using OrtAdapter.Testing.Checking;
 
 namespace OrtAdapter.Build.Tests.Losses;
 

@@ -1,5 +1,6 @@
-using OrtAdapter.Build.Heads;
 using System.Security.Cryptography;
+using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Training.Data;
 
 namespace OrtAdapter.Training.Tests.Data;

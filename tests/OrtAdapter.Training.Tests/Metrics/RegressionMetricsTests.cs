@@ -1,4 +1,5 @@
 using OrtAdapter.Build.Heads;
+using OrtAdapter.Inference;
 using OrtAdapter.Inference.Tokenization;
 using OrtAdapter.Training.Batching;
 using OrtAdapter.Training.Data;

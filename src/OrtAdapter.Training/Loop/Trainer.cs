@@ -60,8 +60,7 @@ public static class Trainer
         if (weights.Count != manifest.LossTerms.Count)
             throw new LossException($"{weights.Count} loss weights given; the artifacts' loss '{manifest.Recipe.Loss}' has {manifest.LossTerms.Count} terms.");
         WeightedLoss.ValidateWeights(weights);
-        // Each term's graph output, logged under the term's metric name ("loss_ce").
-        var terms = manifest.LossTerms.Select(t => t.Output).ToArray();
+        // Each term is logged under its metric name ("loss_ce").
         var termKeys = manifest.LossTerms.Select(t => t.Metric).ToArray();
 
         // ---- init or resume: nothing is written until the sessions are up, so a failed start leaves no trace ----
@@ -85,39 +84,38 @@ public static class Trainer
         // ---- the loop ----
         var evalEvery = o.EvalEverySteps > 0 ? o.EvalEverySteps : Math.Max(1, plan.BatchesPerEpoch / accumulation);
         var clock = Stopwatch.StartNew();
+        var steps = new StepRunner(sessions, feeds, train, plan, manifest, weights, accumulation, o.Seed);
         long samples = 0, stepsThisRun = 0;
         Dictionary<string, double> bestDev = [];
         while (state.Step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))
         {
             var lr = schedule.At(state.Step);
-            var (outputs, position, size) = accumulation == 1
-                ? FusedOrSingleStep(sessions, feeds, train, plan, state.Step, lr, weights, terms, manifest, o.Seed)
-                : AccumulatedStep(sessions, feeds, train, plan, state.Step, accumulation, lr, weights, terms, manifest, o.Seed);
+            var outputs = steps.Run(state.Step, lr);
             var step = ++state.Step;
-            state.Epoch = position.Epoch + 1;
-            stepsThisRun++; samples += size;
+            state.Epoch = outputs.Position.Epoch + 1;
+            stepsThisRun++; samples += outputs.Size;
             var rate = samples / clock.Elapsed.TotalSeconds;
-            progress.Report(step, totalSteps, position.Epoch + 1, outputs[0], rate);
-            var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs[0] };
-            for (int k = 0; k < terms.Length; k++) stepValues[termKeys[k]] = outputs[k + 1];
-            stepValues["grad_norm"] = outputs[^1];
+            progress.Report(step, totalSteps, state.Epoch, outputs.Loss, rate);
+            var stepValues = new Dictionary<string, double> { [MetricNames.Loss] = outputs.Loss };
+            for (int k = 0; k < termKeys.Length; k++) stepValues[termKeys[k]] = outputs.Terms[k];
+            stepValues["grad_norm"] = outputs.GradNorm;
             stepValues[MetricNames.LearningRate] = lr;
-            log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.TrainSplit, stepValues));
-            if (!float.IsFinite(outputs[0])) throw new InvalidOperationException($"Loss became {outputs[0]} at step {step}; lower the learning rate or check the data.");
+            log.Append(new MetricsEntry(step, state.Epoch, MetricsEntry.TrainSplit, stepValues));
+            if (!float.IsFinite(outputs.Loss)) throw new InvalidOperationException($"Loss became {outputs.Loss} at step {step}; lower the learning rate or check the data.");
             // A finite loss with non-finite gradients has just made the weights non-finite: stop before any checkpoint takes them.
-            if (!float.IsFinite(outputs[^1]))
-                throw new InvalidOperationException($"Gradients became {outputs[^1]} at step {step} (the loss was {outputs[0]}); the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
+            if (!float.IsFinite(outputs.GradNorm))
+                throw new InvalidOperationException($"Gradients became {outputs.GradNorm} at step {step} (the loss was {outputs.Loss}); the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
 
             var evalDue = step % evalEvery == 0 || step == totalSteps;
             if (evalDue && dev is not null)
             {
-                var devMetrics = Evaluate(sessions, dev, weights, termKeys, manifest, o.EvalBatchSize, out _);
-                log.Append(new MetricsEntry(step, position.Epoch + 1, MetricsEntry.DevSplit, devMetrics));
+                var devMetrics = Evaluate(sessions, dev, weights, manifest, o.EvalBatchSize, out _);
+                log.Append(new MetricsEntry(step, state.Epoch, MetricsEntry.DevSplit, devMetrics));
                 // Diverged weights give NaN logits whose arg-max still scores: stop before they become "best".
                 if (!double.IsFinite(devMetrics[MetricNames.Loss]))
                     throw new InvalidOperationException($"Dev loss became {devMetrics[MetricNames.Loss]} at step {step}; the checkpoints keep the last good weights. Lower the learning rate (--lr) or check the data.");
                 var score = Score(devMetrics, o.Data.Task);
-                progress.Log($"epoch {position.Epoch + 1} step {step}: dev {Describe(devMetrics)}");
+                progress.Log($"epoch {state.Epoch} step {step}: dev {Describe(devMetrics)}");
                 if (score > state.Best)
                 {
                     (state.Best, state.BestEpoch, state.BestStep, state.EvalsWithoutGain, bestDev) = (score, state.Epoch, step, 0, devMetrics);
@@ -140,46 +138,13 @@ public static class Trainer
         if (test is not null && (o.StopAfterSteps is null || state.Step == totalSteps))
         {
             sessions.Parameters.Load(ToFloats(Checkpoint.Load(bestDir).Tensors));
-            testMetrics = Evaluate(sessions, test, weights, termKeys, manifest, o.EvalBatchSize, out var accumulator);
+            testMetrics = Evaluate(sessions, test, weights, manifest, o.EvalBatchSize, out var accumulator);
             confusionSource = accumulator as ClassificationMetrics;
             log.Append(new MetricsEntry(state.Step, state.BestEpoch, MetricsEntry.TestSplit, testMetrics));
         }
         var result = new TrainResult(state.Step, state.BestEpoch, state.BestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
         WriteReport(o.RunDirectory, o.Artifacts, o.MaxLength, metricsPath, result, confusionSource, splits.Labels);
         return result;
-    }
-
-    /// <summary>One batch, one Run (fused) or a training Run then an optimizer Run (unfused).</summary>
-    static (float[] Outputs, BatchPosition Position, int Size) FusedOrSingleStep(AdapterSessions sessions, FeedBuilder feeds, BatchCollator train,
-        BatchPlan plan, long step, double lr, IReadOnlyList<double> weights, string[] terms, ArtifactManifest manifest, int seed)
-    {
-        var position = plan.Locate(step);
-        var batch = train.Collate(plan.BatchAt(step));
-        feeds.Reset().Fill(manifest.TrainingInputs.Concat(manifest.OptimizerInputs), batch, new StepValues(weights, lr, step + 1, (ulong)seed, step));
-        return (sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. terms, AdamWNames.GradNorm]), position, batch.Size);
-    }
-
-    /// <summary>Gradients of `accumulation` consecutive batches averaged, then one AdamW update; losses averaged too.</summary>
-    static (float[] Outputs, BatchPosition Position, int Size) AccumulatedStep(AdapterSessions sessions, FeedBuilder feeds, BatchCollator train,
-        BatchPlan plan, long step, int accumulation, double lr, IReadOnlyList<double> weights, string[] terms, ArtifactManifest manifest, int seed)
-    {
-        var means = new float[1 + terms.Length];
-        BatchPosition position = default;
-        Batch batch = null!;
-        int size = 0;
-        for (int j = 0; j < accumulation; j++)
-        {
-            var micro = step * accumulation + j;
-            position = plan.Locate(micro);
-            batch = train.Collate(plan.BatchAt(micro));
-            size += batch.Size;
-            feeds.Reset().Fill(manifest.TrainingInputs, batch, new StepValues(weights, lr, step + 1, (ulong)seed, micro));
-            var losses = sessions.AccumulateGradients(feeds.Feeds, [LossNames.Loss, .. terms]);
-            for (int i = 0; i < means.Length; i++) means[i] += losses[i] / accumulation;
-        }
-        feeds.Reset().Fill(manifest.OptimizerInputs, batch, new StepValues(weights, lr, step + 1));
-        var gradNorm = sessions.ApplyAccumulatedGradients(feeds.Feeds, [AdamWNames.GradNorm]);
-        return ([.. means, gradNorm[0]], position, size);
     }
 
     /// <summary>
@@ -202,8 +167,8 @@ public static class Trainer
     }
 
     /// <summary>Loss, both terms and the task metrics of one split, with the eval graph (no dropout).</summary>
-    static Dictionary<string, double> Evaluate(AdapterSessions sessions, BatchCollator data, IReadOnlyList<double> weights, string[] termKeys,
-        ArtifactManifest manifest, int batchSize, out IMetricAccumulator metrics)
+    static Dictionary<string, double> Evaluate(AdapterSessions sessions, BatchCollator data, IReadOnlyList<double> weights, ArtifactManifest manifest,
+        int batchSize, out IMetricAccumulator metrics)
     {
         metrics = MetricAccumulator.For(data.Task, data.LabelCount);
         using var feeds = sessions.NewFeeds();
@@ -217,7 +182,7 @@ public static class Trainer
             metrics.Add(outputs[^1], batch);
         }
         var result = new Dictionary<string, double>(metrics.Results()) { [MetricNames.Loss] = sums[0] / data.Count };
-        for (int k = 0; k < terms.Length; k++) result[termKeys[k]] = sums[k + 1] / data.Count;
+        for (int k = 0; k < terms.Length; k++) result[manifest.LossTerms[k].Metric] = sums[k + 1] / data.Count;
         return result;
     }
 

@@ -120,4 +120,32 @@ public sealed class ShapeInferenceTests
         Assert.AreEqual("float[12*batch*seq, 1]", types[all].ToString());
         CollectionAssert.AreEqual(new[] { "12", "batch", "seq" }, ShapeInference.ProductFactors(types[all].Shape![0].Param!));
     }
+
+    /// <summary>
+    /// Every op the set calls shape- and type-preserving is, as ONNX Runtime runs it: a [2, 3, 4] float input gives a
+    /// [2, 3, 4] float output, and shape inference says so (the set is what element-wise gradient rules rely on).
+    /// </summary>
+    [TestMethod]
+    public void ElementwiseUnaryOpsKeepShapeAndTypeInOnnxRuntime()
+    {
+        foreach (var op in ShapeInference.ElementwiseUnary)
+        {
+            var g = SmallGraphs.Empty(opset: 20);
+            SmallGraphs.Input(g, "x", 2, 3, 4);
+            var b = new OpBuilder(g, "t");
+            // CumSum reads its axis as a second input.
+            var y = b.Op(op, op == OpTypes.CumSum ? ["x", b.Constant(TensorData.Scalar("", 1L))] : ["x"]);
+            g.Proto.Output.Add(new Protobuf.ValueInfoProto { Name = y });
+
+            var inferred = ShapeInference.Infer(g)[y];
+            Assert.AreEqual("float[2, 3, 4]", inferred.ToString(), op);
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(ModelFile.ToBytes(g.Model));
+            using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(SmallGraphs.Ramp(24), [2, 3, 4]);
+            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+            using var outputs = session.Run(runOptions, ["x"], [input], [y]);
+            var info = outputs[0].GetTensorTypeAndShape();
+            CollectionAssert.AreEqual(new long[] { 2, 3, 4 }, info.Shape, op);
+            Assert.AreEqual(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, info.ElementDataType, op);
+        }
+    }
 }

@@ -33,7 +33,7 @@ static class ElementwiseRules
 
     /// <summary>
     /// A one-input element-wise op: its only input is on the gradient path whenever the rule runs. Its rule builds on
-    /// the output having the input's shape, so shape inference must know the op as such (checked here, at registration).
+    /// the output having the input's shape; shape inference knows every standard such op, checked here at registration.
     /// </summary>
     static void Unary(GradientRegistry r, string op, Func<GradContext, string, string, string, string> dx)
     {

@@ -102,14 +102,18 @@ public static class ShapeInference
     }
 
     /// <summary>
-    /// One-input ops whose output has the input's shape and element type. The autodiff's element-wise rule registration
-    /// checks its ops against this set, so a new rule for an op missing here fails loudly instead of losing shapes.
+    /// The ai.onnx ops whose output has their (first) input's shape and element type: every standard element-wise
+    /// unary op, the activations and the per-axis ops (Softmax, CumSum, Trilu). Complete for the standard domain, so a
+    /// gradient rule for any of them needs no edit here; the autodiff's element-wise rule registration checks its ops
+    /// against this set and fails loudly for an op outside it.
     /// </summary>
     public static IReadOnlySet<string> ElementwiseUnary { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         OpTypes.Abs, OpTypes.Neg, OpTypes.Exp, OpTypes.Log, OpTypes.Sqrt, OpTypes.Relu, OpTypes.Sigmoid, OpTypes.Tanh,
         OpTypes.Erf, OpTypes.Identity, OpTypes.Softmax, OpTypes.LogSoftmax, OpTypes.Reciprocal, OpTypes.Softplus,
         OpTypes.Floor, OpTypes.Sign, OpTypes.Clip, OpTypes.Gelu, OpTypes.CumSum, OpTypes.Trilu,
+        "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atanh", "Ceil", "Celu", "Cos", "Cosh", "Elu", "Hardmax", "HardSigmoid",
+        "HardSwish", "LeakyRelu", "Mish", "Round", "Selu", "Shrink", "Sin", "Sinh", "Softsign", "Tan", "ThresholdedRelu",
     };
 
     static bool IsElementwiseUnary(string op) => ElementwiseUnary.Contains(op);

@@ -16,8 +16,10 @@ public static class AdapterKinds
     public static IAdapterKind? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The kind named <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
-    public static IAdapterKind Get(string name) =>
-        Find(name) ?? throw new ArgumentException($"--adapter {name}: unknown adapter kind; the kinds are {string.Join(", ", Names)}.");
+    public static IAdapterKind Get(string name) => Find(name) ?? throw new ArgumentException(Unknown(name));
+
+    /// <summary>"--adapter NAME: unknown adapter kind; the kinds are ...".</summary>
+    public static string Unknown(string name) => $"--adapter {name}: unknown adapter kind; the kinds are {string.Join(", ", Names)}.";
 
     /// <summary>The spec of kind <paramref name="name"/> from command-line settings; a setting the kind does not read is refused.</summary>
     public static AdapterSpec Configure(string name, AdapterSettings settings)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference;
 using OrtAdapter.Onnx;
 

@@ -17,7 +17,6 @@ internal static class FeedContract
     public static IReadOnlyList<FedInput> Inputs(OnnxGraph graph, IReadOnlyCollection<string> dataInputs, IReadOnlyCollection<string> trainable,
         IReadOnlyList<DropoutSite> masks, ComposedLoss loss, string graphFile)
     {
-        var types = ShapeInference.Infer(graph);
         return [.. graph.Proto.Input.Where(i => !graph.IsInitializer(i.Name)).Select(i =>
         {
             var weight = loss.WeightInputs.IndexOf(i.Name);
@@ -30,7 +29,8 @@ internal static class FeedContract
                 : i.Name == AdamWNames.Step ? FeedSource.Step
                 : dataInputs.Contains(i.Name) || loss.FedInputs.Contains(i.Name) ? FeedSource.Data
                 : throw new InvalidOperationException($"{graphFile}: input '{i.Name}' has no source the trainer knows (data, dropout mask, loss weight, learning rate, step, trainable, optimizer state, gradient).");
-            var spec = TensorSpec.From(i.Name, TensorType.From(i.Type) ?? types.GetValueOrDefault(i.Name) ?? new TensorType(0, null));
+            // Graph inputs declare their type (ONNX requires it): no shape inference needed.
+            var spec = TensorSpec.From(i.Name, TensorType.From(i.Type) ?? new TensorType(0, null));
             return new FedInput(spec.Name, spec.ElementType, spec.Dims, source, weight >= 0 ? weight + 1 : null);
         })];
     }

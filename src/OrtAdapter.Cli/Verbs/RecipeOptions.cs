@@ -39,8 +39,7 @@ sealed class RecipeOptions
 
     public RecipeOptions() => _adapter.Validators.Add(r =>
     {
-        if (AdapterKinds.Find(r.GetValueOrDefault<string>()) is null)
-            r.AddError($"--adapter {r.GetValueOrDefault<string>()}: unknown adapter kind; the kinds are {string.Join(", ", AdapterKinds.Names)}.");
+        if (r.GetValueOrDefault<string>() is var name && AdapterKinds.Find(name) is null) r.AddError(AdapterKinds.Unknown(name));
     });
 
     public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _dropout, _attentionDropout, _loss, _maxGradNorm, _unfused];

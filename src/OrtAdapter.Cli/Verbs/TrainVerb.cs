@@ -103,10 +103,6 @@ public static class TrainVerb
         return command;
     }
 
-    /// <summary>
-    /// runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second. Claimed atomically (a
-    /// marker file created with CreateNew decides between processes that pick the same name at once), then left empty.
-    /// </summary>
     /// <summary>--input-column INPUT=COLUMN pairs with the two shorthands; an input named twice is refused.</summary>
     static Dictionary<string, string> VectorColumns(string[]? assignments, string? teacher, string? targetEmbedding)
     {
@@ -115,12 +111,16 @@ public static class TrainVerb
         {
             if (!columns.TryAdd(input, column)) throw new ArgumentException($"{option}: data input '{input}' is given a column twice.");
         }
-        foreach (var a in assignments ?? []) Add(a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..], "--input-column");
+        foreach (var parts in (assignments ?? []).Select(a => a.Split('=', 2))) Add(parts[0], parts[1], "--input-column");
         if (teacher is not null) Add(LossNames.TeacherLogits, teacher, "--teacher-column");
         if (targetEmbedding is not null) Add(LossNames.TargetEmbedding, targetEmbedding, "--target-embedding-column");
         return columns;
     }
 
+    /// <summary>
+    /// runs/&lt;time&gt;, or runs/&lt;time&gt;-2, -3, ... when a run started in the same second. Claimed atomically (a
+    /// marker file created with CreateNew decides between processes that pick the same name at once), then left empty.
+    /// </summary>
     static string NewRunFolder()
     {
         var stem = Path.Combine(Workspace.Runs, DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Inference.Tokenization;
 
@@ -16,7 +17,7 @@ public sealed record Batch(int[] ExampleIndices, TokenizedBatch Inputs, long[]? 
     public int Size => ExampleIndices.Length;
 
     /// <summary>Whether a data input comes from the tokenizer or the labels (every other one from <see cref="Vectors"/>).</summary>
-    public static bool IsTokenOrLabelInput(string name) => name is "input_ids" or "attention_mask" or "token_type_ids" or LossNames.Labels;
+    public static bool IsTokenOrLabelInput(string name) => InferenceOutputsPass.TextInputs.Contains(name) || name == LossNames.Labels;
 
     /// <summary>
     /// The values of the data input named <paramref name="name"/> (the contract's <c>Data</c> source) with their shape,

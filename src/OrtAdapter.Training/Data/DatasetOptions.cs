@@ -1,4 +1,3 @@
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference;
 
 namespace OrtAdapter.Training.Data;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference;
 
 namespace OrtAdapter.Training.Data;

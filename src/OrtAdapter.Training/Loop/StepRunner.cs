@@ -22,6 +22,10 @@ internal sealed class StepRunner(AdapterSessions sessions, FeedBuilder feeds, Ba
     IReadOnlyList<double> lossWeights, int accumulation, int seed)
 {
     readonly string[] _terms = [.. manifest.LossTerms.Select(t => t.Output)];
+    // What a step feeds, picked from the contract once (the sessions bind the parameters, moments and gradients).
+    readonly FedInput[] _stepInputs = FedBySteps(manifest.TrainingInputs.Concat(manifest.OptimizerInputs));
+    readonly FedInput[] _microBatchInputs = FedBySteps(manifest.TrainingInputs);
+    readonly FedInput[] _optimizerInputs = FedBySteps(manifest.OptimizerInputs);
 
     public StepOutputs Run(long step, double lr) => accumulation == 1 ? Single(step, lr) : Accumulated(step, lr);
 
@@ -29,7 +33,7 @@ internal sealed class StepRunner(AdapterSessions sessions, FeedBuilder feeds, Ba
     StepOutputs Single(long step, double lr)
     {
         var batch = train.Collate(plan.BatchAt(step));
-        feeds.Reset().Fill(manifest.TrainingInputs.Concat(manifest.OptimizerInputs), batch, new StepValues(lossWeights, lr, step + 1, (ulong)seed, step));
+        feeds.Reset().Fill(_stepInputs, batch, new StepValues(lossWeights, lr, step + 1, (ulong)seed, step));
         var outputs = sessions.TrainStep(feeds.Feeds, [LossNames.Loss, .. _terms, AdamWNames.GradNorm]);
         return new StepOutputs(outputs[0], outputs[1..^1], outputs[^1], plan.Locate(step), batch.Size);
     }
@@ -45,12 +49,15 @@ internal sealed class StepRunner(AdapterSessions sessions, FeedBuilder feeds, Ba
             var micro = step * accumulation + j;
             batch = train.Collate(plan.BatchAt(micro));
             size += batch.Size;
-            feeds.Reset().Fill(manifest.TrainingInputs, batch, new StepValues(lossWeights, lr, step + 1, (ulong)seed, micro));
+            feeds.Reset().Fill(_microBatchInputs, batch, new StepValues(lossWeights, lr, step + 1, (ulong)seed, micro));
             var losses = sessions.AccumulateGradients(feeds.Feeds, [LossNames.Loss, .. _terms]);
             for (int i = 0; i < means.Length; i++) means[i] += losses[i] / accumulation;
         }
-        feeds.Reset().Fill(manifest.OptimizerInputs, batch, new StepValues(lossWeights, lr, step + 1));
+        feeds.Reset().Fill(_optimizerInputs, batch, new StepValues(lossWeights, lr, step + 1));
         var gradNorm = sessions.ApplyAccumulatedGradients(feeds.Feeds, [AdamWNames.GradNorm])[0];
         return new StepOutputs(means[0], means[1..], gradNorm, plan.Locate(step * accumulation + accumulation - 1), size);
     }
+
+    static FedInput[] FedBySteps(IEnumerable<FedInput> inputs) =>
+        [.. inputs.Where(i => i.Source is not (FeedSource.Trainable or FeedSource.OptimizerState or FeedSource.Gradient))];
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using OrtAdapter.Build.Adapters;
 using OrtAdapter.Build.Artifacts;
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Tests.Checkpoints;

@@ -32,6 +32,16 @@ static class ExportOrt
         return new Tokens(ids, mask, types, batch, sequence);
     }
 
+    /// <summary>
+    /// max |logits of the lean model - logits of the eval graph fed the trained tensors|, on the fixed batch and on 16
+    /// random rows of up to 48 tokens: how a merging or folding export is checked against what was trained.
+    /// </summary>
+    public static IEnumerable<(Tokens Tokens, double Difference)> LogitsAgainstEval(string model, string evalModel, IReadOnlyDictionary<string, SafeTensor> tensors)
+    {
+        foreach (var tokens in new[] { Fixed, Random(16, 48, seed: 9) })
+            yield return (tokens, MaxAbsDifference(Run(model, tokens)["logits"], Run(evalModel, tokens, tensors)["logits"]));
+    }
+
     /// <summary>Runs a model file; extra feeds (trainable tensors, labels, loss weights) go to inputs of those names.</summary>
     public static Dictionary<string, float[]> Run(string model, Tokens tokens, IReadOnlyDictionary<string, SafeTensor>? tensors = null)
     {

@@ -1,4 +1,3 @@
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference;
 using OrtAdapter.Inference.Tokenization;
 using OrtAdapter.Training.Batching;

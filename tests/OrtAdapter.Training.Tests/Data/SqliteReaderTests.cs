@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using OrtAdapter.Build.Heads;
 using OrtAdapter.Inference;
 using OrtAdapter.Training.Data;
 

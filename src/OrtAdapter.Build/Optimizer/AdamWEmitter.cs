@@ -7,8 +7,8 @@ namespace OrtAdapter.Build.Optimizer;
 /// <summary>
 /// The AdamW step as ONNX nodes, shared by the standalone optimizer graph and the fused training graph. It follows
 /// torch's single-tensor AdamW (and clip_grad_norm_) op by op, so results match torch to rounding: step scalars
-/// (bias corrections, step size, decay factor) in double as torch computes them in Python floats, tensor math in
-/// the parameters' type.
+/// (bias corrections, step size, decay factor) in double as torch computes them in Python floats (float32 with
+/// <see cref="AdamWOptions.Float32Scalars"/>), tensor math in the parameters' type.
 /// </summary>
 internal static class AdamWEmitter
 {
@@ -18,23 +18,26 @@ internal static class AdamWEmitter
     public static void Emit(OnnxGraph graph, IReadOnlyList<(AdamWSlot Slot, TensorType Type)> slots, int elemType, AdamWOptions o)
     {
         var b = new OpBuilder(graph, "adamw");
-        string ToT(string x) => elemType == D ? x : b.Cast(x, elemType);
+        // S: the scalars' type. Casts only where the types differ, so a float32-scalar graph has no Cast at all.
+        int S = o.Float32Scalars ? (int)DataType.Float : D;
+        string ToT(string x) => elemType == S ? x : b.Cast(x, elemType);
+        string ToS(OpBuilder on, string x, int type) => type == S ? x : on.Cast(x, S);
 
-        var lr = b.Cast(AdamWNames.LearningRate, D);
-        var t = b.Cast(AdamWNames.Step, D);
-        var one = b.Scalar(1, D);
-        var bc1 = b.Sub(one, b.Pow(b.Scalar(o.Beta1, D), t));
-        var bc2 = b.Sub(one, b.Pow(b.Scalar(o.Beta2, D), t));
+        var lr = ToS(b, AdamWNames.LearningRate, (int)DataType.Float);
+        var t = b.Cast(AdamWNames.Step, S);
+        var one = b.Scalar(1, S);
+        var bc1 = BiasCorrection(b, o.Beta1, t, S);
+        var bc2 = BiasCorrection(b, o.Beta2, t, S);
         var negStepSize = ToT(b.Neg(b.Div(lr, bc1)));
         var bc2Sqrt = ToT(b.Sqrt(bc2));
-        var decay = slots.Any(s => o.Decays(s.Slot.Parameter)) ? ToT(b.Sub(one, b.Mul(lr, b.Scalar(o.WeightDecay, D)))) : null;
+        var decay = slots.Any(s => o.Decays(s.Slot.Parameter)) ? ToT(b.Sub(one, b.Mul(lr, b.Scalar(o.WeightDecay, S)))) : null;
 
         // clip_grad_norm_: one norm over all gradients, reported before clipping. Squares are summed in double so
         // the norm is the correctly rounded one whatever the reduction order (torch's cascade sum is as close).
         var squares = slots.Select(s =>
         {
             var p = b.WithScope($"adamw/{s.Slot.Parameter}");
-            var g = elemType == D ? s.Slot.Gradient : p.Cast(s.Slot.Gradient, D);
+            var g = ToS(p, s.Slot.Gradient, elemType);
             return p.Op(OpTypes.ReduceSumSquare, [g], Attr.Int("keepdims", 0));
         }).ToArray();
         var norm = Rename(graph, ToT(b.Sqrt(b.Sum(squares))), AdamWNames.GradNorm);
@@ -58,6 +61,22 @@ internal static class AdamWEmitter
             foreach (var name in new[] { slot.UpdatedParameter, slot.UpdatedExpAvg, slot.UpdatedExpAvgSq })
                 graph.Proto.Output.Add(Value(name, type));
         }
+    }
+
+    /// <summary>
+    /// 1 - beta^t. In double as torch does. In float32, 1 - Pow(beta, t) would cancel: 1 - 0.999f is 1.3e-5 off in
+    /// relative terms, which moves the first step's update by 6e-6 of itself. So it is -expm1(t·ln beta), with ln beta
+    /// rounded once from double and expm1 by Kahan's trick (u = exp(x): (u - 1)·x / ln u, exact to a few ulps; x where
+    /// u rounds to 1).
+    /// </summary>
+    static string BiasCorrection(OpBuilder b, double beta, string t, int type)
+    {
+        if (type == D) return b.Sub(b.Scalar(1, D), b.Pow(b.Scalar(beta, D), t));
+        if (beta == 0) return b.Scalar(1, type);
+        var x = b.Mul(t, b.Scalar(Math.Log(beta), type));
+        var u = b.Exp(x);
+        var expm1 = b.Where(b.Equal(u, b.Scalar(1, type)), x, b.Div(b.Mul(b.Sub(u, b.Scalar(1, type)), x), b.Log(u)));
+        return b.Neg(expm1);
     }
 
     /// <summary>torch.lerp with a scalar weight, in its two numerically different branches.</summary>

@@ -31,6 +31,14 @@ public sealed class AdamWOptions
     /// </summary>
     public Predicate<string>? NoDecay { get; init; }
 
+    /// <summary>
+    /// Compute the step's scalars (bias corrections, step size, decay factor) and the gradient norm in float32 instead
+    /// of double. Default false: double, as torch computes them in Python floats. True makes a graph without a single
+    /// double value, for runtimes that have no double kernels (onnxruntime-web's WebGPU provider); the step then
+    /// differs from torch's by float32 rounding of those scalars.
+    /// </summary>
+    public bool Float32Scalars { get; init; }
+
     /// <summary>The options PyTorch and the default recipe use.</summary>
     public static AdamWOptions Default { get; } = new();
 

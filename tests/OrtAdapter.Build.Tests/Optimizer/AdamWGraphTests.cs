@@ -104,6 +104,22 @@ public sealed class AdamWGraphTests
     }
 
     [TestMethod]
+    public void Float32ScalarsMatchTheReferenceWithNoDoubleValue()
+    {
+        // For runtimes without double kernels (onnxruntime-web's WebGPU provider): float32 rounding of the scalars
+        // stays within the optimizer tolerance, clipping on and off.
+        var norms = RunAgainstReference(new AdamWOptions { Float32Scalars = true, MaxGradNorm = 1.0 }, gradScale: 1);
+        Assert.IsTrue(norms.All(n => n > 1.5), "the gradients must be large enough for clipping to act");
+        RunAgainstReference(new AdamWOptions { Float32Scalars = true, WeightDecay = 0.1, MaxGradNorm = null }, gradScale: 0.5, opset: 11);
+
+        var graph = new OnnxGraph(AdamWGraph.Build(Shapes, new AdamWOptions { Float32Scalars = true, MaxGradNorm = 1.0 }));
+        var types = ShapeInference.Infer(graph);
+        var doubles = types.Where(t => t.Value.ElemType == (int)DataType.Double).Select(t => t.Key).ToList();
+        Assert.IsEmpty(doubles, "double values: " + string.Join(", ", doubles));
+        Assert.IsFalse(graph.Nodes.Any(n => n.OpType == OpTypes.Cast && n.Attribute.Any(a => a.Name == "to" && a.I == (int)DataType.Double)), "a Cast to double");
+    }
+
+    [TestMethod]
     public void WeightDecayActuallyShrinksParameters()
     {
         // With zero gradients and zero moments only the decoupled decay moves the parameters.

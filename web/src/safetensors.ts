@@ -27,8 +27,9 @@ export function readSafeTensors(bytes: Uint8Array, what: string): SafeTensorsCon
     const count = shape.reduce((p, d) => p * d, 1);
     if (end - begin !== count * ElementBytes[dtype as 'F32' | 'I64'] || dataStart + end > bytes.length)
       fail(`tensor '${name}' has offsets [${begin}, ${end}] that do not fit its shape [${shape}] or the file`);
-    // Copied: the slice may be unaligned, and the caller owns the tensor.
-    const raw = bytes.slice(dataStart + begin, dataStart + end).buffer;
+    // Copied (a new Uint8Array from a view copies; a Node Buffer's slice would not): the tensor may be unaligned in
+    // the file, and the caller owns it.
+    const raw = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end)).buffer;
     tensors.set(name, { dtype: dtype as 'F32' | 'I64', shape, data: dtype === 'F32' ? new Float32Array(raw) : new BigInt64Array(raw) });
   }
   return { tensors, metadata };

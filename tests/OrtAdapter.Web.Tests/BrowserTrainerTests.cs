@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrtAdapter.Cli.Tests;
+
+namespace OrtAdapter.Web.Tests;
+
+/// <summary>
+/// The page in headless Chromium (web/test-browser/train-in-browser.mjs drives it as a user would) against the .NET
+/// trainer on the same artifacts, data, seed and options: every step's loss and loss terms within 1e-5, the same dev
+/// metrics, and the downloaded adapter file attached by <c>ortadapter attach</c> predicts what the page predicted.
+/// </summary>
+[TestClass]
+public sealed class BrowserTrainerTests
+{
+    const double LossTolerance = 1e-5, ProbabilityTolerance = 1e-5;
+    static readonly string[] Sentences = ["The battery lasts all day and the screen is great.", "It broke after a week, total waste of money."];
+
+    [TestMethod]
+    [DataRow("graphs/bert-mini-uncased/default")]
+    [DataRow("graphs/all-minilm-l6-v2/default")]
+    public void TrainsStepForStepLikeDotNetAndAttaches(string artifactsFolder)
+    {
+        WebTools.RequireChromium();
+        using var temp = new TempFolder();
+        var artifacts = Path.Combine(CliProcess.RepoRoot, artifactsFolder);
+        var (train, dev) = (Path.Combine(temp.Path, "train.jsonl"), Path.Combine(temp.Path, "dev.jsonl"));
+        var data = Path.Combine(CliProcess.RepoRoot, "data", "sentiment-uci");
+        File.WriteAllLines(train, File.ReadLines(Path.Combine(data, "train.jsonl")).Take(44)); // 6 steps, the last one partial
+        File.WriteAllLines(dev, File.ReadLines(Path.Combine(data, "dev.jsonl")).Take(24));
+        string[] options = ["--epochs", "1", "--batch-size", "8", "--seed", "3", "--max-length", "64"];
+
+        // .NET first: it also derives the artifacts' frozen weights from the base model where they are missing.
+        var dotnet = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(5), ["train", "--artifacts", artifacts, "--train", train, "--dev", dev, "--test", dev, "--run", "dotnet", .. options]);
+        Assert.AreEqual(0, dotnet.ExitCode, dotnet.ToString());
+        var browserOut = Path.Combine(temp.Path, "browser");
+        var browser = WebTools.Run("node", ["test-browser/train-in-browser.mjs", "--artifacts", artifacts, "--train", train, "--dev", dev,
+            "--out", browserOut, .. options, .. Sentences.SelectMany(s => new[] { "--sentence", s })], TimeSpan.FromMinutes(8));
+        Assert.AreEqual(0, browser.ExitCode, browser.ToString());
+
+        var metrics = File.ReadLines(Path.Combine(temp.Path, "dotnet", "metrics.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(browserOut, "result.json")))!;
+        var termMetrics = LossTermMetrics(artifacts);
+        var dotnetSteps = metrics.Where(m => (string?)m["split"] == "train").ToList();
+        var browserSteps = result["steps"]!.AsArray();
+        Assert.HasCount(dotnetSteps.Count, browserSteps, "steps trained");
+        Assert.AreEqual(6, dotnetSteps.Count);
+        for (int k = 0; k < dotnetSteps.Count; k++)
+        {
+            var (d, b) = (dotnetSteps[k], browserSteps[k]!);
+            Assert.AreEqual((double)d["loss"]!, (double)b["loss"]!, LossTolerance, $"loss at step {k + 1}");
+            for (int t = 0; t < termMetrics.Count; t++)
+                Assert.AreEqual((double)d[termMetrics[t]]!, (double)b["terms"]![t]!, LossTolerance, $"{termMetrics[t]} at step {k + 1}");
+            Assert.AreEqual((double)d["lr"]!, (double)b["learningRate"]!, 1e-9, $"learning rate at step {k + 1}");
+        }
+        var dotnetDev = metrics.Single(m => (string?)m["split"] == "dev");
+        var browserDev = result["epochs"]![0]!["dev"]!;
+        Assert.AreEqual((double)dotnetDev["accuracy"]!, (double)browserDev["accuracy"]!, "dev accuracy");
+        Assert.AreEqual((double)dotnetDev["macro_f1"]!, (double)browserDev["macro_f1"]!, 1e-12, "dev macro-F1");
+        Assert.AreEqual((double)dotnetDev["loss"]!, (double)browserDev["loss"]!, LossTolerance, "dev loss");
+
+        // The downloaded adapter, attached on the .NET side, predicts what the page predicted.
+        var baseModel = Path.GetFullPath(Path.Combine(artifacts, (string)JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "manifest.json")))!["base_model"]!));
+        var attach = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(3), "attach", baseModel, Path.Combine(browserOut, "model.adapter.safetensors"), "--out", "attached.onnx");
+        Assert.AreEqual(0, attach.ExitCode, attach.ToString());
+        File.WriteAllLines(Path.Combine(temp.Path, "sentences.txt"), Sentences);
+        var predict = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(2), "predict", "attached.onnx", "--input", "sentences.txt");
+        Assert.AreEqual(0, predict.ExitCode, predict.ToString());
+        var predictions = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["prediction"]!).ToList();
+        var labels = result["labels"]!.AsArray().Select(l => (string)l!).ToList();
+        for (int i = 0; i < Sentences.Length; i++)
+        {
+            var page = result["predictions"]![i]!;
+            Assert.AreEqual((string)page["label"]!, (string)predictions[i]["label"]!, Sentences[i]);
+            for (int c = 0; c < labels.Count; c++)
+                Assert.AreEqual((double)page["probabilities"]![c]!, (double)predictions[i]["probabilities"]![labels[c]]!, ProbabilityTolerance, $"{Sentences[i]}: p({labels[c]})");
+        }
+    }
+
+    [TestMethod]
+    public void AMissingArtifactsFolderIsOneClearLine()
+    {
+        WebTools.RequireChromium();
+        using var temp = new TempFolder();
+        var train = Path.Combine(temp.Path, "train.jsonl");
+        File.WriteAllText(train, "{\"text\": \"fine\", \"label\": 1}\n");
+        var run = WebTools.Run("node", ["test-browser/train-in-browser.mjs", "--artifacts", Path.Combine(temp.Path, "no-such-artifacts"), "--train", train, "--out", Path.Combine(temp.Path, "out")], TimeSpan.FromMinutes(2));
+        Assert.AreEqual(1, run.ExitCode, run.ToString());
+        StringAssert.Contains(run.Stderr, "no-such-artifacts/manifest.json: HTTP 404", run.ToString());
+    }
+
+    /// <summary>The metrics.jsonl names of the loss terms (loss_ce, ...), in the graph's term order.</summary>
+    static List<string> LossTermMetrics(string artifacts) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "manifest.json")))!["loss_terms"]!.AsArray().Select(t => (string)t!["metric"]!).ToList();
+}

@@ -12,9 +12,12 @@ if (tests) {
 } else {
   rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist', { recursive: true });
-  await build({ entryPoints: ['src/main.ts'], bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
-    outfile: 'dist/app.js', sourcemap: true, logLevel: 'warning' });
+  const page = { entryPoints: ['src/main.ts'], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
+  // app.js: onnxruntime-web's default bundle (WebAssembly, and WebGPU through JSEP with CPU kernels for what WebGPU
+  // lacks); app-webgpu.js: its WebGPU bundle (the native WebGPU provider), chosen with index.html?bundle=webgpu.
+  await build({ ...page, outfile: 'dist/app.js', define: { ORT_BUNDLE: '"default"' } });
+  await build({ ...page, outfile: 'dist/app-webgpu.js', alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' }, define: { ORT_BUNDLE: '"webgpu"' } });
   cpSync('src/index.html', 'dist/index.html');
   const ort = 'node_modules/onnxruntime-web/dist';
-  for (const f of readdirSync(ort).filter(f => /^ort-wasm-simd-threaded(\.jsep)?\.(wasm|mjs)$/.test(f))) cpSync(`${ort}/${f}`, `dist/${f}`);
+  for (const f of readdirSync(ort).filter(f => /^ort-wasm-simd-threaded(\.jsep|\.asyncify)?\.(wasm|mjs)$/.test(f))) cpSync(`${ort}/${f}`, `dist/${f}`);
 }

@@ -24,27 +24,75 @@ public sealed class BrowserTrainerTests
         WebTools.RequireChromium();
         using var temp = new TempFolder();
         var artifacts = Path.Combine(CliProcess.RepoRoot, artifactsFolder);
-        var (train, dev) = (Path.Combine(temp.Path, "train.jsonl"), Path.Combine(temp.Path, "dev.jsonl"));
+        // 44 rows at batch 8: 6 steps, the last one partial.
+        var run = TrainBoth(temp.Path, artifacts, trainRows: 44, devRows: 24, ["--epochs", "1", "--batch-size", "8", "--seed", "3", "--max-length", "64"], []);
+        Assert.AreEqual(6, run.Steps);
+
+        // The downloaded adapter, attached on the .NET side, predicts what the page predicted.
+        var baseModel = Path.GetFullPath(Path.Combine(artifacts, (string)JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "manifest.json")))!["base_model"]!));
+        var attach = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(3), "attach", baseModel, Path.Combine(run.BrowserOut, "model.adapter.safetensors"), "--out", "attached.onnx");
+        Assert.AreEqual(0, attach.ExitCode, attach.ToString());
+        File.WriteAllLines(Path.Combine(temp.Path, "sentences.txt"), Sentences);
+        var predict = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(2), "predict", "attached.onnx", "--input", "sentences.txt");
+        Assert.AreEqual(0, predict.ExitCode, predict.ToString());
+        var predictions = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["prediction"]!).ToList();
+        var labels = run.Result["labels"]!.AsArray().Select(l => (string)l!).ToList();
+        for (int i = 0; i < Sentences.Length; i++)
+        {
+            var page = run.Result["predictions"]![i]!;
+            Assert.AreEqual((string)page["label"]!, (string)predictions[i]["label"]!, Sentences[i]);
+            for (int c = 0; c < labels.Count; c++)
+                Assert.AreEqual((double)page["probabilities"]![c]!, (double)predictions[i]["probabilities"]![labels[c]]!, ProbabilityTolerance, $"{Sentences[i]}: p({labels[c]})");
+        }
+    }
+
+    [TestMethod]
+    public void WebGpuBundleTrainsTheFloat32OptimizerGraphAndNamesTheDoubleOne()
+    {
+        WebTools.RequireChromium();
+        using var temp = new TempFolder();
+        // Served from the repository (the page's origin): artifacts/ is ignored by git.
+        var artifacts = Path.Combine(CliProcess.RepoRoot, "artifacts", "web-tests", "bert-mini-float32-optimizer");
+        var build = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(3), "build", "--base", Path.Combine(CliProcess.RepoRoot, "graphs", "bert-mini-uncased", "model_opset17.onnx"),
+            "--float32-optimizer", "--out", artifacts);
+        Assert.AreEqual(0, build.ExitCode, build.ToString());
+        // WebGPU here is SwiftShader (software): two small steps prove the graph, not the speed.
+        string[] webgpu = ["--provider", "webgpu", "--bundle", "webgpu"];
+        TrainBoth(temp.Path, artifacts, trainRows: 8, devRows: 4, ["--epochs", "1", "--batch-size", "4", "--seed", "5", "--max-length", "32"], webgpu);
+
+        var refused = WebTools.Run("node", ["test-browser/train-in-browser.mjs", "--artifacts", Path.Combine(CliProcess.RepoRoot, "graphs", "bert-mini-uncased", "default"),
+            "--train", Path.Combine(temp.Path, "train.jsonl"), "--out", Path.Combine(temp.Path, "refused"), .. webgpu], TimeSpan.FromMinutes(3));
+        Assert.AreEqual(1, refused.ExitCode, refused.ToString());
+        StringAssert.Contains(refused.Stderr, "AdamW computes its scalars in double, which onnxruntime-web's WebGPU bundle cannot run: build them with 'ortadapter build --float32-optimizer'", refused.ToString());
+    }
+
+    sealed record BothRuns(int Steps, string BrowserOut, JsonNode Result);
+
+    /// <summary>
+    /// Trains the first rows of the bundled sentiment data with the .NET CLI and in the page, same artifacts and options;
+    /// asserts every step's loss, loss terms and learning rate and the dev metrics agree.
+    /// </summary>
+    static BothRuns TrainBoth(string folder, string artifacts, int trainRows, int devRows, string[] options, string[] browserOptions)
+    {
+        var (train, dev) = (Path.Combine(folder, "train.jsonl"), Path.Combine(folder, "dev.jsonl"));
         var data = Path.Combine(CliProcess.RepoRoot, "data", "sentiment-uci");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(data, "train.jsonl")).Take(44)); // 6 steps, the last one partial
-        File.WriteAllLines(dev, File.ReadLines(Path.Combine(data, "dev.jsonl")).Take(24));
-        string[] options = ["--epochs", "1", "--batch-size", "8", "--seed", "3", "--max-length", "64"];
+        File.WriteAllLines(train, File.ReadLines(Path.Combine(data, "train.jsonl")).Take(trainRows));
+        File.WriteAllLines(dev, File.ReadLines(Path.Combine(data, "dev.jsonl")).Take(devRows));
 
         // .NET first: it also derives the artifacts' frozen weights from the base model where they are missing.
-        var dotnet = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(5), ["train", "--artifacts", artifacts, "--train", train, "--dev", dev, "--test", dev, "--run", "dotnet", .. options]);
+        var dotnet = CliProcess.Run(folder, TimeSpan.FromMinutes(5), ["train", "--artifacts", artifacts, "--train", train, "--dev", dev, "--test", dev, "--run", "dotnet", .. options]);
         Assert.AreEqual(0, dotnet.ExitCode, dotnet.ToString());
-        var browserOut = Path.Combine(temp.Path, "browser");
+        var browserOut = Path.Combine(folder, "browser");
         var browser = WebTools.Run("node", ["test-browser/train-in-browser.mjs", "--artifacts", artifacts, "--train", train, "--dev", dev,
-            "--out", browserOut, .. options, .. Sentences.SelectMany(s => new[] { "--sentence", s })], TimeSpan.FromMinutes(8));
+            "--out", browserOut, .. options, .. browserOptions, .. Sentences.SelectMany(s => new[] { "--sentence", s })], TimeSpan.FromMinutes(8));
         Assert.AreEqual(0, browser.ExitCode, browser.ToString());
 
-        var metrics = File.ReadLines(Path.Combine(temp.Path, "dotnet", "metrics.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        var metrics = File.ReadLines(Path.Combine(folder, "dotnet", "metrics.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
         var result = JsonNode.Parse(File.ReadAllText(Path.Combine(browserOut, "result.json")))!;
         var termMetrics = LossTermMetrics(artifacts);
         var dotnetSteps = metrics.Where(m => (string?)m["split"] == "train").ToList();
         var browserSteps = result["steps"]!.AsArray();
         Assert.HasCount(dotnetSteps.Count, browserSteps, "steps trained");
-        Assert.AreEqual(6, dotnetSteps.Count);
         for (int k = 0; k < dotnetSteps.Count; k++)
         {
             var (d, b) = (dotnetSteps[k], browserSteps[k]!);
@@ -58,23 +106,7 @@ public sealed class BrowserTrainerTests
         Assert.AreEqual((double)dotnetDev["accuracy"]!, (double)browserDev["accuracy"]!, "dev accuracy");
         Assert.AreEqual((double)dotnetDev["macro_f1"]!, (double)browserDev["macro_f1"]!, 1e-12, "dev macro-F1");
         Assert.AreEqual((double)dotnetDev["loss"]!, (double)browserDev["loss"]!, LossTolerance, "dev loss");
-
-        // The downloaded adapter, attached on the .NET side, predicts what the page predicted.
-        var baseModel = Path.GetFullPath(Path.Combine(artifacts, (string)JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "manifest.json")))!["base_model"]!));
-        var attach = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(3), "attach", baseModel, Path.Combine(browserOut, "model.adapter.safetensors"), "--out", "attached.onnx");
-        Assert.AreEqual(0, attach.ExitCode, attach.ToString());
-        File.WriteAllLines(Path.Combine(temp.Path, "sentences.txt"), Sentences);
-        var predict = CliProcess.Run(temp.Path, TimeSpan.FromMinutes(2), "predict", "attached.onnx", "--input", "sentences.txt");
-        Assert.AreEqual(0, predict.ExitCode, predict.ToString());
-        var predictions = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["prediction"]!).ToList();
-        var labels = result["labels"]!.AsArray().Select(l => (string)l!).ToList();
-        for (int i = 0; i < Sentences.Length; i++)
-        {
-            var page = result["predictions"]![i]!;
-            Assert.AreEqual((string)page["label"]!, (string)predictions[i]["label"]!, Sentences[i]);
-            for (int c = 0; c < labels.Count; c++)
-                Assert.AreEqual((double)page["probabilities"]![c]!, (double)predictions[i]["probabilities"]![labels[c]]!, ProbabilityTolerance, $"{Sentences[i]}: p({labels[c]})");
-        }
+        return new BothRuns(dotnetSteps.Count, browserOut, result);
     }
 
     [TestMethod]

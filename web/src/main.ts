@@ -9,7 +9,7 @@ import { checkHeap } from './memory';
 import { argmax, batchOf, trainRun, type RunResult } from './run';
 import { splitDataset } from './split';
 import { WordPieceTokenizer } from './tokenizer';
-import { AdapterTrainer, type ExecutionProvider } from './trainer';
+import { AdapterTrainer, type ExecutionProvider, type OrtBundle } from './trainer';
 
 /** Dev fraction split off the train file when no dev file is picked. */
 const DevFraction = 0.1;
@@ -21,7 +21,11 @@ interface PageState {
   prediction?: { text: string; label: string; probabilities: number[] };
   result?: object;
 }
-declare global { interface Window { ortadapter: PageState } }
+declare global {
+  interface Window { ortadapter: PageState }
+  /** Which onnxruntime-web bundle this build of the page uses (build.mjs defines it). */
+  const ORT_BUNDLE: OrtBundle;
+}
 const state: PageState = (window.ortadapter = {});
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -89,7 +93,7 @@ async function train(): Promise<void> {
     if (labels.length !== artifacts.manifest.num_labels)
       throw new Error(`The training data has ${labels.length} labels (${labels.join(', ')}) but the artifacts' head has ${artifacts.manifest.num_labels} outputs.`);
     $('data-status').textContent = `${rows.length} train rows, ${dev.length} dev rows, labels ${labels.join(', ')}`;
-    trainer ??= await AdapterTrainer.create(ort, artifacts, $<HTMLSelectElement>('provider').value as ExecutionProvider);
+    trainer ??= await AdapterTrainer.create(ort, artifacts, $<HTMLSelectElement>('provider').value as ExecutionProvider, ORT_BUNDLE);
     const started = performance.now();
     run = await trainRun(trainer, tokenizer, rows, dev, options, {
       step(r, total) {
@@ -109,7 +113,8 @@ async function train(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const stepMs = run.steps.map(s => s.milliseconds).sort((a, b) => a - b);
     state.result = { steps: run.steps, epochs: run.epochs, best_epoch: run.bestEpoch, best_dev: run.bestDev, seconds,
-      median_step_ms: stepMs[Math.floor(stepMs.length / 2)] ?? 0, labels, options, threads: ort.env.wasm.numThreads };
+      median_step_ms: stepMs[Math.floor(stepMs.length / 2)] ?? 0, labels, options, threads: ort.env.wasm.numThreads,
+      provider: $<HTMLSelectElement>('provider').value, bundle: ORT_BUNDLE };
     $('train-status').textContent += ` — ${run.stopped ? 'stopped' : 'done'} in ${seconds.toFixed(1)} s; kept epoch ${run.bestEpoch}`
       + (run.bestDev ? ` (dev accuracy ${run.bestDev.accuracy.toFixed(4)})` : '');
     state.training = 'done';

@@ -4,7 +4,10 @@ import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const tests = process.argv.includes('--tests');
-if (tests) {
+if (process.argv.includes('--tools')) {
+  await build({ entryPoints: ['tools/heap-probe.ts', 'tools/step-probe.ts'], bundle: true, platform: 'node', format: 'esm',
+    target: 'node20', outdir: 'tools', outExtension: { '.js': '.mjs' }, packages: 'external', logLevel: 'warning' });
+} else if (tests) {
   rmSync('dist-test', { recursive: true, force: true });
   const entryPoints = readdirSync('test').filter(f => f.endsWith('.test.ts')).map(f => `test/${f}`);
   await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: 'dist-test',
@@ -12,12 +15,11 @@ if (tests) {
 } else {
   rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist', { recursive: true });
-  const page = { entryPoints: ['src/main.ts'], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
-  // app.js: onnxruntime-web's default bundle (WebAssembly, and WebGPU through JSEP with CPU kernels for what WebGPU
-  // lacks); app-webgpu.js: its WebGPU bundle (the native WebGPU provider), chosen with index.html?bundle=webgpu.
-  await build({ ...page, outfile: 'dist/app.js', define: { ORT_BUNDLE: '"default"' } });
-  await build({ ...page, outfile: 'dist/app-webgpu.js', alias: { 'onnxruntime-web': 'onnxruntime-web/webgpu' }, define: { ORT_BUNDLE: '"webgpu"' } });
+  // Splitting: runtime.ts imports onnxruntime-web's WebAssembly and WebGPU bundles on demand, each its own chunk.
+  await build({ entryPoints: { app: 'src/main.ts' }, bundle: true, splitting: true, platform: 'browser', format: 'esm',
+    target: 'es2022', outdir: 'dist', chunkNames: 'chunks/[name]-[hash]', sourcemap: true, logLevel: 'warning' });
   cpSync('src/index.html', 'dist/index.html');
   const ort = 'node_modules/onnxruntime-web/dist';
-  for (const f of readdirSync(ort).filter(f => /^ort-wasm-simd-threaded(\.jsep|\.asyncify)?\.(wasm|mjs)$/.test(f))) cpSync(`${ort}/${f}`, `dist/${f}`);
+  // The WebAssembly bundle's runtime and the WebGPU bundle's (asyncify) one.
+  for (const f of readdirSync(ort).filter(f => /^ort-wasm-simd-threaded(\.asyncify)?\.(wasm|mjs)$/.test(f))) cpSync(`${ort}/${f}`, `dist/${f}`);
 }

@@ -57,7 +57,7 @@ public sealed class BrowserTrainerTests
             "--float32-optimizer", "--out", artifacts);
         Assert.AreEqual(0, build.ExitCode, build.ToString());
         // WebGPU here is SwiftShader (software): two small steps prove the graph, not the speed.
-        string[] webgpu = ["--provider", "webgpu", "--bundle", "webgpu"];
+        string[] webgpu = ["--provider", "webgpu"];
         TrainBoth(temp.Path, artifacts, trainRows: 8, devRows: 4, ["--epochs", "1", "--batch-size", "4", "--seed", "5", "--max-length", "32"], webgpu);
 
         var refused = WebTools.Run("node", ["test-browser/train-in-browser.mjs", "--artifacts", Path.Combine(CliProcess.RepoRoot, "graphs", "bert-mini-uncased", "default"),

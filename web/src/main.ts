@@ -1,6 +1,5 @@
 // The page: load artifacts, pick data, train with a progress bar and a live loss curve, evaluate on dev, download the
 // adapter file, classify sentences. State for automation (the browser tests) is on window.ortadapter.
-import * as ort from 'onnxruntime-web';
 import { adapterFileBytes, AdapterFileName } from './adapterFile';
 import { loadArtifacts, pickedFolderSource, urlSource, type Artifacts } from './artifacts';
 import { LossChart } from './chart';
@@ -9,7 +8,8 @@ import { checkHeap } from './memory';
 import { argmax, batchOf, trainRun, type RunResult } from './run';
 import { splitDataset } from './split';
 import { WordPieceTokenizer } from './tokenizer';
-import { AdapterTrainer, type ExecutionProvider, type OrtBundle } from './trainer';
+import { runtimeFor } from './runtime';
+import { AdapterTrainer, type ExecutionProvider } from './trainer';
 
 /** Dev fraction split off the train file when no dev file is picked. */
 const DevFraction = 0.1;
@@ -21,11 +21,7 @@ interface PageState {
   prediction?: { text: string; label: string; probabilities: number[] };
   result?: object;
 }
-declare global {
-  interface Window { ortadapter: PageState }
-  /** Which onnxruntime-web bundle this build of the page uses (build.mjs defines it). */
-  const ORT_BUNDLE: OrtBundle;
-}
+declare global { interface Window { ortadapter: PageState } }
 const state: PageState = (window.ortadapter = {});
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -34,8 +30,6 @@ const chart = new LossChart($<HTMLCanvasElement>('chart'));
 let artifacts: Artifacts | undefined, tokenizer: WordPieceTokenizer | undefined, trainer: AdapterTrainer | undefined;
 let labels: string[] = [], run: RunResult | undefined, abort: AbortController | undefined;
 
-ort.env.wasm.wasmPaths = new URL('./', import.meta.url).href;
-ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 
 function log(text: string): void { $('log').textContent += `${text}\n`; $('log').scrollTop = 1e9; }
 function fail(where: string, e: unknown): void {
@@ -93,7 +87,9 @@ async function train(): Promise<void> {
     if (labels.length !== artifacts.manifest.num_labels)
       throw new Error(`The training data has ${labels.length} labels (${labels.join(', ')}) but the artifacts' head has ${artifacts.manifest.num_labels} outputs.`);
     $('data-status').textContent = `${rows.length} train rows, ${dev.length} dev rows, labels ${labels.join(', ')}`;
-    trainer ??= await AdapterTrainer.create(ort, artifacts, $<HTMLSelectElement>('provider').value as ExecutionProvider, ORT_BUNDLE);
+    const provider = $<HTMLSelectElement>('provider').value as ExecutionProvider;
+    const ort = await runtimeFor(provider);
+    trainer ??= await AdapterTrainer.create(ort, artifacts, provider);
     const started = performance.now();
     run = await trainRun(trainer, tokenizer, rows, dev, options, {
       step(r, total) {
@@ -113,8 +109,7 @@ async function train(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const stepMs = run.steps.map(s => s.milliseconds).sort((a, b) => a - b);
     state.result = { steps: run.steps, epochs: run.epochs, best_epoch: run.bestEpoch, best_dev: run.bestDev, seconds,
-      median_step_ms: stepMs[Math.floor(stepMs.length / 2)] ?? 0, labels, options, threads: ort.env.wasm.numThreads,
-      provider: $<HTMLSelectElement>('provider').value, bundle: ORT_BUNDLE };
+      median_step_ms: stepMs[Math.floor(stepMs.length / 2)] ?? 0, labels, options, threads: ort.env.wasm.numThreads, provider };
     $('train-status').textContent += ` — ${run.stopped ? 'stopped' : 'done'} in ${seconds.toFixed(1)} s; kept epoch ${run.bestEpoch}`
       + (run.bestDev ? ` (dev accuracy ${run.bestDev.accuracy.toFixed(4)})` : '');
     state.training = 'done';

@@ -11,8 +11,6 @@ import { stepMasks } from './masks';
 
 export type OrtModule = typeof Ort;
 export type ExecutionProvider = 'wasm' | 'webgpu';
-/** onnxruntime-web's default bundle (WebGPU through JSEP, CPU kernels for the rest) or its WebGPU bundle. */
-export type OrtBundle = 'default' | 'webgpu';
 
 /** The per-step values the .NET trainer feeds besides the batch (schedule.ts computes them). */
 export interface StepInputs { learningRate: number; step: bigint; maskSeed: bigint; maskStep: bigint; lossWeights: number[] }
@@ -30,12 +28,13 @@ export class AdapterTrainer {
     private readonly batchDims: [string, string],
   ) {}
 
-  static async create(ort: OrtModule, artifacts: Artifacts, provider: ExecutionProvider = 'wasm', bundle: OrtBundle = 'default'): Promise<AdapterTrainer> {
+  /** With 'webgpu', <paramref>ort</paramref> is onnxruntime-web's WebGPU bundle, which has no double kernels. */
+  static async create(ort: OrtModule, artifacts: Artifacts, provider: ExecutionProvider = 'wasm'): Promise<AdapterTrainer> {
     const m = artifacts.manifest;
     if (provider === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown } | undefined)?.gpu)
       throw new Error('This browser offers no WebGPU (navigator.gpu): choose the WebAssembly backend.');
-    if (bundle === 'webgpu' && !m.recipe.float32_optimizer)
-      throw new Error(`${artifacts.source}: these artifacts' AdamW computes its scalars in double, which onnxruntime-web's WebGPU bundle cannot run: build them with 'ortadapter build --float32-optimizer', or use the default bundle.`);
+    if (provider === 'webgpu' && !m.recipe.float32_optimizer)
+      throw new Error(`${artifacts.source}: these artifacts' AdamW computes its scalars in double, which onnxruntime-web's WebGPU bundle cannot run: build them with 'ortadapter build --float32-optimizer', or train with WebAssembly.`);
     for (const input of [...m.training_inputs, ...m.eval_inputs])
       if (input.source === 'data' && !TokenInputs.has(input.name) && input.name !== 'labels')
         throw new Error(`The artifacts' graphs read data input '${input.name}' (a per-row vector column); the browser trainer feeds tokens and labels only.`);

@@ -3,7 +3,7 @@
 // result.json (per-step losses, dev metrics, predictions, timings) and model.adapter.safetensors to --out.
 // Usage: node web/test-browser/train-in-browser.mjs --artifacts graphs/bert-mini-uncased/default --train T --dev D
 //        --out DIR [--epochs N] [--batch-size N] [--lr X] [--max-length N] [--seed N] [--provider wasm|webgpu]
-//        [--bundle default|webgpu] [--sentence TEXT]... [--timeout SECONDS]
+//        [--sentence TEXT]... [--timeout SECONDS]
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
@@ -14,7 +14,6 @@ const { values: a } = parseArgs({ options: {
   artifacts: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' },
   epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '8' }, lr: { type: 'string', default: '0.001' },
   'max-length': { type: 'string', default: '128' }, seed: { type: 'string', default: '0' }, provider: { type: 'string', default: 'wasm' },
-  bundle: { type: 'string', default: 'default' },
   sentence: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string', default: '300' },
   chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
 } });
@@ -36,7 +35,7 @@ try {
   page.on('console', m => console_.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', e => console_.push(`pageerror: ${e.message}`));
   const artifactsUrl = `/${relative(root, resolve(a.artifacts)).split('\\').join('/')}/`;
-  await page.goto(`${origin}/web/dist/index.html${a.bundle === 'webgpu' ? '?bundle=webgpu' : ''}`);
+  await page.goto(`${origin}/web/dist/index.html`);
   await page.fill('#artifacts-url', artifactsUrl);
   await page.click('#load-url');
   await page.waitForFunction(() => window.ortadapter?.artifacts === 'loaded' || window.ortadapter?.error, null, { timeout: 120_000 });

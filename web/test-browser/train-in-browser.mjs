@@ -3,7 +3,8 @@
 // result.json (per-step losses, dev metrics, predictions, timings) and model.adapter.safetensors to --out.
 // Usage: node web/test-browser/train-in-browser.mjs --artifacts graphs/bert-mini-uncased/default --train T --dev D
 //        --out DIR [--epochs N] [--batch-size N] [--lr X] [--max-length N] [--seed N] [--provider wasm|webgpu]
-//        [--sentence TEXT]... [--timeout SECONDS]
+//        [--pick-folder] [--sentence TEXT]... [--timeout SECONDS]
+// --pick-folder loads the artifacts through the page's folder picker instead of its URL field.
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
@@ -14,7 +15,7 @@ const { values: a } = parseArgs({ options: {
   artifacts: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' },
   epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '8' }, lr: { type: 'string', default: '0.001' },
   'max-length': { type: 'string', default: '128' }, seed: { type: 'string', default: '0' }, provider: { type: 'string', default: 'wasm' },
-  sentence: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string', default: '300' },
+  'pick-folder': { type: 'boolean', default: false }, sentence: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string', default: '300' },
   chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
 } });
 for (const required of ['artifacts', 'train', 'out']) if (!a[required]) { console.error(`error: --${required} is required`); process.exit(2); }
@@ -36,8 +37,11 @@ try {
   page.on('pageerror', e => console_.push(`pageerror: ${e.message}`));
   const artifactsUrl = `/${relative(root, resolve(a.artifacts)).split('\\').join('/')}/`;
   await page.goto(`${origin}/web/dist/index.html`);
-  await page.fill('#artifacts-url', artifactsUrl);
-  await page.click('#load-url');
+  if (a['pick-folder']) await page.setInputFiles('#artifacts-folder', resolve(a.artifacts));
+  else {
+    await page.fill('#artifacts-url', artifactsUrl);
+    await page.click('#load-url');
+  }
   await page.waitForFunction(() => window.ortadapter?.artifacts === 'loaded' || window.ortadapter?.error, null, { timeout: 120_000 });
   await page.setInputFiles('#train-file', resolve(a.train));
   if (a.dev) await page.setInputFiles('#dev-file', resolve(a.dev));

@@ -26,6 +26,7 @@ public static class BenchmarkW1
         // Measured first: the training sessions' spinning worker threads would otherwise compete with it.
         var device = ExecutionDevice.Parse(o.Device, o.CudaTf32);
         var matmul = MatMulProbe.GflopPerSecond(device, threads: o.Threads);
+        var precision = device.IsCuda ? [] : PrecisionProbe.Measure(device, threads: o.Threads);
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
         var recipe = ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Houlsby, new BottleneckAdapterOptions { ReductionFactor = o.ReductionFactor }), Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
@@ -70,7 +71,7 @@ public static class BenchmarkW1
         return new BenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(encoder))) ?? encoder, b, s,
             trainStep, b / trainStep, evalStep, b / evalStep, total, total / trainStep, flops.Forward / 1e9, flops.Gradient / 1e9,
             matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused, device.ToString() + (device.IsCuda ? $" (TF32 {(device.AllowTf32 ? "on" : "off")})" : ""),
-            hostBytes, batchBytes);
+            hostBytes, batchBytes, precision);
     }
 
     static List<double> Time(BenchOptions o, Action<long> step)

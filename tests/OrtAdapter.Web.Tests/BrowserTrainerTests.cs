@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OrtAdapter.Build.Bases;
 using OrtAdapter.Cli.Tests;
 
 namespace OrtAdapter.Web.Tests;
@@ -17,13 +18,13 @@ public sealed class BrowserTrainerTests
     static readonly string[] Sentences = ["The battery lasts all day and the screen is great.", "It broke after a week, total waste of money."];
 
     [TestMethod]
-    [DataRow("graphs/bert-mini-uncased/default", true)]
-    [DataRow("graphs/all-minilm-l6-v2/default", false)]
-    public void TrainsStepForStepLikeDotNetAndAttaches(string artifactsFolder, bool pickFolder)
+    [DataRow("bert-mini-uncased", true)]
+    [DataRow("all-minilm-l6-v2", false)]
+    public void TrainsStepForStepLikeDotNetAndAttaches(string baseName, bool pickFolder)
     {
         WebTools.RequireChromium();
         using var temp = new TempFolder();
-        var artifacts = Path.Combine(CliProcess.RepoRoot, artifactsFolder);
+        var artifacts = PrebuiltArtifacts(baseName);
         // 44 rows at batch 8: 6 steps, the last one partial. The artifacts come through the folder picker or the URL field.
         var run = TrainBoth(temp.Path, artifacts, trainRows: 44, devRows: 24, ["--epochs", "1", "--batch-size", "8", "--seed", "3", "--max-length", "64"],
             pickFolder ? ["--pick-folder"] : []);
@@ -129,7 +130,7 @@ public sealed class BrowserTrainerTests
         using var temp = new TempFolder();
         var train = Path.Combine(temp.Path, "train.jsonl");
         File.WriteAllLines(train, File.ReadLines(Path.Combine(CliProcess.RepoRoot, "data", "sentiment-uci", "train.jsonl")).Take(8));
-        var artifacts = Path.Combine(CliProcess.RepoRoot, "graphs", "all-minilm-l6-v2", "default");
+        var artifacts = PrebuiltArtifacts("all-minilm-l6-v2");
         // The page loads the frozen weights before it can check a batch: on a fresh clone a .NET step derives them first.
         if (!File.Exists(Path.Combine(artifacts, "frozen_weights.bin")))
             Assert.AreEqual(0, CliProcess.Run(temp.Path, TimeSpan.FromMinutes(5), "train", "--artifacts", artifacts, "--train", train, "--dev", train, "--test", train,
@@ -139,6 +140,16 @@ public sealed class BrowserTrainerTests
         Assert.AreEqual(1, run.ExitCode, run.ToString());
         StringAssert.Contains(run.Stderr, "Batch size 32 x max length 512 needs about", run.ToString());
         StringAssert.Contains(run.Stderr, "of WebAssembly's 4 GiB heap: lower the batch size (at most 7 at this length) or the max length.", run.ToString());
+    }
+
+    /// <summary>
+    /// The repository's prebuilt artifacts of a known base, with the base model in the repository's model cache (a fresh
+    /// clone has fetched none yet): the .NET side derives the frozen weights from it, and attach reads it.
+    /// </summary>
+    static string PrebuiltArtifacts(string baseName)
+    {
+        new BaseModelStore(Path.Combine(CliProcess.RepoRoot, "artifacts", "models"), CliProcess.RepoRoot).Resolve(baseName);
+        return Path.Combine(CliProcess.RepoRoot, "graphs", baseName, "default");
     }
 
     /// <summary>The metrics.jsonl names of the loss terms (loss_ce, ...), in the graph's term order.</summary>

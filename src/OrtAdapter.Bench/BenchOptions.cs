@@ -1,3 +1,5 @@
+using OrtAdapter.Build.Artifacts;
+
 namespace OrtAdapter.Bench;
 
 /// <summary>Benchmark W1 (REFERENCE.md): defaults are its exact definition.</summary>
@@ -23,6 +25,9 @@ public sealed class BenchOptions
     /// <summary>On CUDA, let MatMul use TF32 (off: strict float32).</summary>
     public bool CudaTf32 { get; init; }
     public int Threads { get; init; }
+    /// <summary>The training graph's precision for the frozen base's MatMuls (<c>--base-precision</c>).</summary>
+    public BasePrecision BasePrecision { get; init; }
+
     public bool FuseOptimizer { get; init; } = true;
 
     /// <summary>Write ONNX Runtime profiler traces with this path prefix; null = off.</summary>

@@ -1,3 +1,5 @@
+using OrtAdapter.Build.Artifacts;
+
 namespace OrtAdapter.Bench;
 
 /// <summary>Figures of one benchmark run.</summary>
@@ -17,6 +19,7 @@ public sealed record BenchResult(
     double PeakRssMb,
     long TrainableParameters,
     bool OptimizerFused,
+    BasePrecision BasePrecision,
     string Device,
     long HostBytesPerStep,
     long BatchBytes,
@@ -25,7 +28,7 @@ public sealed record BenchResult(
     public double EfficiencyVsMatMul => TrainGflopPerSecond / MatMulGflopPerSecond;
 
     public override string ToString() => string.Join(Environment.NewLine, [
-        $"encoder {Encoder}, batch {BatchSize} x {SequenceLength} tokens, {TrainableParameters:N0} trainable, optimizer {(OptimizerFused ? "fused" : "separate")}, device {Device}",
+        $"encoder {Encoder}, batch {BatchSize} x {SequenceLength} tokens, {TrainableParameters:N0} trainable, optimizer {(OptimizerFused ? "fused" : "separate")}, base {BasePrecision.ToString().ToLowerInvariant()}, device {Device}",
         $"train_step_s={TrainStepSeconds:F4} train_samples_per_s={TrainSamplesPerSecond:F1}",
         $"eval_step_s={EvalStepSeconds:F4} eval_samples_per_s={EvalSamplesPerSecond:F1}",
         $"train_step_gflop={TrainStepGflop:F1} (forward {ForwardGflop:F1}, backward {GradientGflop:F1}, ratio {GradientGflop / ForwardGflop:F2}) train_gflop_per_s={TrainGflopPerSecond:F1}",

@@ -28,7 +28,7 @@ public static class BenchmarkW1
         var matmul = MatMulProbe.GflopPerSecond(device, threads: o.Threads);
         var precision = device.IsCuda ? [] : PrecisionProbe.Measure(device, threads: o.Threads);
         var encoder = o.Encoder ?? BenchEncoder.Resolve(o.SharedModels, o.CacheRoot);
-        var recipe = ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Houlsby, new BottleneckAdapterOptions { ReductionFactor = o.ReductionFactor }), Loss = o.Loss, FuseOptimizer = o.FuseOptimizer };
+        var recipe = ArtifactRecipe.Default with { Adapter = new AdapterSpec(AdapterKinds.Houlsby, new BottleneckAdapterOptions { ReductionFactor = o.ReductionFactor }), Loss = o.Loss, FuseOptimizer = o.FuseOptimizer, BasePrecision = o.BasePrecision };
         var (folder, _) = ArtifactCache.Resolve(encoder, recipe, null, Path.Combine(o.CacheRoot, "cache"), log);
         var manifest = ArtifactManifest.Load(folder);
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
@@ -70,7 +70,7 @@ public static class BenchmarkW1
         var total = (flops.Forward + flops.Gradient) / 1e9;
         return new BenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(encoder))) ?? encoder, b, s,
             trainStep, b / trainStep, evalStep, b / evalStep, total, total / trainStep, flops.Forward / 1e9, flops.Gradient / 1e9,
-            matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused, device.ToString() + (device.IsCuda ? $" (TF32 {(device.AllowTf32 ? "on" : "off")})" : ""),
+            matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused, o.BasePrecision, device.ToString() + (device.IsCuda ? $" (TF32 {(device.AllowTf32 ? "on" : "off")})" : ""),
             hostBytes, batchBytes, precision);
     }
 

@@ -20,7 +20,7 @@ public sealed record MatMulFlopReport(IReadOnlyList<MatMulCost> Nodes)
 }
 
 /// <summary>
-/// Counts 2·M·K·N per MatMul/Gemm from <see cref="ShapeInference"/> shapes, with symbolic dims (batch_size,
+/// Counts 2·M·K·N per MatMul/Gemm (and MatMulInteger: int8 products count as the FLOPs they stand for) from <see cref="ShapeInference"/> shapes, with symbolic dims (batch_size,
 /// sequence_length, ... and products of them such as batch_size*sequence_length) replaced by the given sizes. A node is a gradient node when its name lies under a
 /// gradient scope ("grad/..." or ".../grad/..."), which is how <see cref="GradientBuilder"/> names what it emits.
 /// </summary>
@@ -39,11 +39,11 @@ public static class MatMulFlops
         {
             long? flops = node.OpType switch
             {
-                OpTypes.MatMul => MatMul(ShapeOf(node.Input[0]), ShapeOf(node.Output[0])),
+                OpTypes.MatMul or OpTypes.MatMulInteger => MatMul(ShapeOf(node.Input[0]), ShapeOf(node.Output[0])),
                 OpTypes.Gemm => Gemm(node, ShapeOf(node.Input[0]), ShapeOf(node.Output[0])),
                 _ => null,
             };
-            if (node.OpType is OpTypes.MatMul or OpTypes.Gemm) costs.Add(new MatMulCost(node.Name, node.OpType, IsGradient(node.Name), flops));
+            if (node.OpType is OpTypes.MatMul or OpTypes.MatMulInteger or OpTypes.Gemm) costs.Add(new MatMulCost(node.Name, node.OpType, IsGradient(node.Name), flops));
         }
         return new MatMulFlopReport(costs);
     }

@@ -1,11 +1,13 @@
 using OrtAdapter.Autodiff;
 using OrtAdapter.Build.Checkpoints;
+using OrtAdapter.Build.Export;
 using OrtAdapter.Build.Heads;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Build.Surgery;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
+
 
 namespace OrtAdapter.Build.Artifacts;
 
@@ -60,6 +62,9 @@ public static class ArtifactBuilder
             // Ordinal order, as the fused AppendTo sums the norm: the two paths then round identically.
             optimizer = AdamWGraph.Build(initial.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (t.Name, t.Dims.ToArray())).ToList(), recipe.OptimizerOptions, Math.Max(train.OpsetVersion(), AdamWGraph.MinOpset));
         }
+        // After the gradients: they are derived from the float graph, then forward and input-gradient MatMuls by
+        // frozen weights are quantized alike.
+        if (recipe.BasePrecision == BasePrecision.Int8) Int8MatMulPass.Apply(train, transposedWeights: true);
         train.CleanupAndSort();
         eval.CleanupAndSort();
         GraphValidator.ThrowIfInvalid(train, TrainingModel);

@@ -49,6 +49,10 @@ public sealed record ArtifactRecipe
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Float32Optimizer { get; init; }
 
+    /// <summary>The training graph's precision for the frozen base's MatMuls; left out of the JSON at its default (float32).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public BasePrecision BasePrecision { get; init; }
+
     /// <summary>Seed of the adapter and head initialisation.</summary>
     public int Seed { get; init; }
 

@@ -11,20 +11,23 @@ namespace OrtAdapter.Build.Export;
 /// uint8, asymmetric, per output column (zero point and scale of length N, which MatMulInteger and the Mul
 /// broadcast accept). uint8 weights rather than int8 because the CPU's u8·s8 kernels on machines without VNNI
 /// can saturate 16-bit pair sums; u8·u8 does not. Activations read by several MatMuls are quantized once.
+/// With <c>transposedWeights</c> (a training graph's frozen base, <c>--base-precision int8</c>) a MatMul whose weight
+/// is <c>Transpose(W)</c> of a constant 2-D W (the backward pass's input gradient dY·Wᵀ) is quantized too, from Wᵀ
+/// computed here: the Transpose and, where nothing else reads it, the float W leave the graph.
 /// </summary>
 public static class Int8MatMulPass
 {
     /// <summary>Returns how many MatMuls were quantized.</summary>
-    public static int Apply(OnnxGraph graph)
+    public static int Apply(OnnxGraph graph, bool transposedWeights = false)
     {
-        if (graph.OpsetVersion() < 11) throw new ExportException($"int8 export needs opset ≥ 11 (DynamicQuantizeLinear); the model imports {graph.OpsetVersion()}.");
+        if (graph.OpsetVersion() < 11) throw new ExportException($"int8 MatMuls need opset ≥ 11 (DynamicQuantizeLinear); the model imports {graph.OpsetVersion()}.");
         var quantized = new Dictionary<string, (string Q, string Scale, string ZeroPoint)>(StringComparer.Ordinal);
         var types = ShapeInference.Infer(graph);
         int count = 0;
         foreach (var node in graph.Nodes.Where(n => n.OpType == OpTypes.MatMul && n.Domain.Length == 0).ToList())
         {
             var x = node.Input[0];
-            if (graph.Initializer(node.Input[1]) is not { Dims.Count: 2, DataType: (int)DataType.Float } w || graph.IsInitializer(x)) continue;
+            if (ConstantWeight(graph, node.Input[1], transposedWeights) is not { } w || graph.IsInitializer(x)) continue;
             if (types.GetValueOrDefault(x) is not { ElemType: (int)DataType.Float }) continue;
             var b = new OpBuilder(graph, node.Name + "/int8");
             if (!quantized.TryGetValue(x, out var xq))
@@ -45,6 +48,22 @@ public static class Int8MatMulPass
         }
         graph.CleanupAndSort();
         return count;
+    }
+
+    /// <summary>The 2-D float weight a MatMul multiplies by: an initializer, or the transpose of one.</summary>
+    static TensorProto? ConstantWeight(OnnxGraph graph, string input, bool transposed)
+    {
+        if (graph.Initializer(input) is { Dims.Count: 2, DataType: (int)DataType.Float } w) return w;
+        if (!transposed || graph.Producer(input) is not { OpType: OpTypes.Transpose } t) return null;
+        if (graph.Initializer(t.Input[0]) is not { Dims.Count: 2, DataType: (int)DataType.Float } source) return null;
+        var perm = t.Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints;
+        if (perm is not null && !perm.SequenceEqual([1L, 0L])) return null;
+        var (rows, cols) = ((int)source.Dims[0], (int)source.Dims[1]);
+        var values = TensorData.ToFloats(source);
+        var transposedValues = new float[values.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) transposedValues[j * rows + i] = values[i * cols + j];
+        return TensorData.FromFloats("", transposedValues, cols, rows);
     }
 
     /// <summary>Per column n: the range [min(0, min W[:, n]), max(0, max W[:, n])] mapped onto 0..255.</summary>

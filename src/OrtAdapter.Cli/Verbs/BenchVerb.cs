@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrtAdapter.Bench;
+using OrtAdapter.Build.Artifacts;
 
 namespace OrtAdapter.Cli.Verbs;
 
@@ -15,10 +16,11 @@ public static class BenchVerb
         var device = new DeviceOptions();
         var unfused = new Option<bool>("--unfused-optimizer") { Description = "Run AdamW as a separate graph." };
         var infer = new Option<bool>("--infer") { Description = "Also compare inference throughput: lean exported model (fp32, int8) vs the eval graph." };
+        var precision = new Option<BasePrecision>("--base-precision") { Description = "float32 or int8: the training graph's MatMuls by the frozen base's weights.", DefaultValueFactory = _ => BasePrecision.Float32 };
         var profile = new Option<string?>("--profile") { Description = "Write ONNX Runtime profiler traces with this path prefix." };
         var command = new Command("bench", "Benchmark W1: train and eval samples/s, training-step GFLOP/s vs ONNX Runtime's MatMul, peak RSS.")
         {
-            encoder, batch, steps, threads, unfused, profile, infer,
+            encoder, batch, steps, threads, unfused, precision, profile, infer,
         };
         foreach (var o in device.All) command.Options.Add(o);
         command.SetAction(p =>
@@ -26,7 +28,7 @@ public static class BenchVerb
             var options = new BenchOptions
             {
                 Encoder = p.GetValue(encoder), BatchSize = p.GetValue(batch), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
-                Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), FuseOptimizer = !p.GetValue(unfused), ProfilePrefix = p.GetValue(profile),
+                Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), FuseOptimizer = !p.GetValue(unfused), BasePrecision = p.GetValue(precision), ProfilePrefix = p.GetValue(profile),
                 CacheRoot = Path.Combine(Workspace.Root, "artifacts"),
             };
             Console.WriteLine(BenchmarkW1.Run(options, Console.Error.WriteLine));

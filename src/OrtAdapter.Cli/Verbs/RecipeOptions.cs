@@ -36,6 +36,7 @@ sealed class RecipeOptions
     readonly Option<string> _loss = new("--loss") { Description = "Weighted loss, e.g. \"0.9*ce+0.1*supcon:temperature=0.1\"; terms: " + string.Join(", ", LossSpec.Names) + ".", DefaultValueFactory = _ => LossSpec.Format(LossSpec.Default) };
     readonly Option<double?> _maxGradNorm = new("--max-grad-norm") { Description = "Clip gradients to this global L2 norm (default: no clipping)." };
     readonly Option<bool> _unfused = new("--unfused-optimizer") { Description = "Write AdamW as a separate optimizer_model.onnx instead of fusing it into the training graph." };
+    readonly Option<BasePrecision> _basePrecision = new("--base-precision") { Description = "float32 or int8: the training graph's MatMuls by the frozen base's weights (forward and input gradients) as dynamic int8; eval and export stay float32.", DefaultValueFactory = _ => BasePrecision.Float32 };
     readonly Option<bool> _float32Optimizer = new("--float32-optimizer") { Description = "Compute AdamW's step scalars and gradient norm in float32, not double: a graph with no double value, which onnxruntime-web's WebGPU provider can load." };
 
     public RecipeOptions() => _adapter.Validators.Add(r =>
@@ -43,7 +44,7 @@ sealed class RecipeOptions
         if (r.GetValueOrDefault<string>() is var name && AdapterKinds.Find(name) is null) r.AddError(AdapterKinds.Unknown(name));
     });
 
-    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _dropout, _attentionDropout, _loss, _maxGradNorm, _unfused, _float32Optimizer];
+    public IEnumerable<Option> All => [_base, _adapter, _reduction, _activation, _loraRank, _loraAlpha, _labels, _task, _pooling, _headDropout, _dropout, _attentionDropout, _loss, _maxGradNorm, _unfused, _float32Optimizer, _basePrecision];
 
     /// <summary>The first recipe option the command line gives (not left at its default), or null.</summary>
     public string? FirstGiven(ParseResult p) => All.FirstOrDefault(o => p.GetResult(o) is { Implicit: false })?.Name;
@@ -76,5 +77,6 @@ sealed class RecipeOptions
         MaxGradNorm = p.GetValue(_maxGradNorm),
         FuseOptimizer = !p.GetValue(_unfused),
         Float32Optimizer = p.GetValue(_float32Optimizer),
+        BasePrecision = p.GetValue(_basePrecision),
     };
 }

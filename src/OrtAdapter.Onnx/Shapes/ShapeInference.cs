@@ -77,6 +77,8 @@ public static class ShapeInference
             case OpTypes.Sum or OpTypes.Max or OpTypes.Min:
                 return [new(elem, n.Input.Select((_, i) => In(i)).Aggregate((TensorType?)null, (acc, t) => acc is null ? t : new TensorType(elem, Broadcast(acc, t)))?.Shape)];
             case OpTypes.MatMul: return [new(elem, MatMulShape(x, In(1)))];
+            case OpTypes.MatMulInteger: return [new((int)DataType.Int32, MatMulShape(x, In(1)))];
+            case OpTypes.DynamicQuantizeLinear: return [new((int)DataType.Uint8, x?.Shape), new((int)DataType.Float, []), new((int)DataType.Uint8, [])];
             case OpTypes.Gemm: return [new(elem, GemmShape(n, x, In(1)))];
             case OpTypes.Transpose: return [new(elem, TransposeShape(n, x))];
             case OpTypes.Gather: return [new(elem, GatherShape(n, x, In(1)))];

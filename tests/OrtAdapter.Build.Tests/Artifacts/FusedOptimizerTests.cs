@@ -64,7 +64,7 @@ public sealed class FusedOptimizerTests
         Assert.IsTrue(fusedOut[2].Zip((float[])state[0].Data).Any(p => p.First != p.Second));
     }
 
-    static List<float[]> Run(string path, IReadOnlyList<TensorFeed> feeds, IReadOnlyList<string> outputs)
+    internal static List<float[]> Run(string path, IReadOnlyList<TensorFeed> feeds, IReadOnlyList<string> outputs)
     {
         using var options = new SessionOptions();
         using var session = new InferenceSession(path, options);

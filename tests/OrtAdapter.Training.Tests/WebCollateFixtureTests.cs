@@ -17,7 +17,6 @@ namespace OrtAdapter.Training.Tests;
 [TestClass]
 public sealed class WebCollateFixtureTests
 {
-    const string WriteVariable = "ORTADAPTER_WRITE_WEB_FIXTURES";
     const string TokenizerFolder = "graphs/bert-mini-uncased";
 
     sealed record Case(string Name, int MaxLength, string[] Texts, string?[]? Pairs = null);
@@ -46,20 +45,14 @@ public sealed class WebCollateFixtureTests
         var root = TestData.RepoRoot();
         var path = Path.Combine(root, "web", "test", "fixtures", "collate.json");
         var computed = Compute(root);
-        if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
-        {
-            File.WriteAllText(path, Format(computed), new UTF8Encoding(false));
-            return;
-        }
-        Assert.IsTrue(File.Exists(path), $"{path} is missing; write it with {WriteVariable}=1.");
-        var committed = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        if (WebFixture.CommittedOrRewrite(path, () => Format(computed)) is not { } committed) return;
         Assert.IsTrue(JsonNode.DeepEquals(committed["tokenizer"], computed["tokenizer"]), "collate.json names another tokenizer.");
         var expected = computed["batches"]!.AsArray();
         var actual = committed["batches"]!.AsArray();
         Assert.HasCount(expected.Count, actual);
         for (var i = 0; i < expected.Count; i++)
             Assert.IsTrue(JsonNode.DeepEquals(actual[i], expected[i]),
-                $"collate.json batch '{Cases[i].Name}' differs from what BatchCollator produces; rewrite it with {WriteVariable}=1 and rerun the web tests.");
+                $"collate.json batch '{Cases[i].Name}' differs from what BatchCollator produces; {WebFixture.Rewrite}.");
     }
 
     static JsonObject Compute(string root)

@@ -20,23 +20,15 @@ namespace OrtAdapter.Training.Tests;
 [TestClass]
 public sealed class WebParityFixtureTests
 {
-    const string WriteVariable = "ORTADAPTER_WRITE_WEB_FIXTURES";
-
     [TestMethod]
     public void FixtureHoldsWhatTheTrainerComputes()
     {
         var root = TestData.RepoRoot();
         var path = Path.Combine(root, "web", "test", "fixtures", "parity.json");
         var computed = Compute(root);
-        if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
-        {
-            File.WriteAllText(path, Format(computed), new UTF8Encoding(false));
-            return;
-        }
-        Assert.IsTrue(File.Exists(path), $"{path} is missing; write it with {WriteVariable}=1.");
-        var committed = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        if (WebFixture.CommittedOrRewrite(path, () => Format(computed)) is not { } committed) return;
         foreach (var (key, value) in computed)
-            Assert.IsTrue(JsonNode.DeepEquals(committed[key], value), $"parity.json '{key}' differs from what the .NET code computes; rewrite it with {WriteVariable}=1 and rerun the web tests.");
+            Assert.IsTrue(JsonNode.DeepEquals(committed[key], value), $"parity.json '{key}' differs from what the .NET code computes; {WebFixture.Rewrite}.");
         Assert.HasCount(computed.Count, committed);
     }
 

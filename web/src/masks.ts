@@ -59,19 +59,7 @@ export function fillDropoutMask(out: Float32Array, length: number, rate: number,
   const threshold = dropoutThreshold(rate);
   const kept = dropoutScale(rate);
   const first = offset % 4294967296;
-  // dropoutHash inlined: this loop runs ~1M times per MiniLM step.
-  for (let i = 0; i < length; i++) {
-    const y = Math.imul((first + i + k0) | 0, WEYL_STEP);
-    const z = (y + k1) | 0;
-    let x = (Math.imul(y, y) + y) | 0;
-    x = (x >>> 16) | (x << 16);
-    x = (Math.imul(x, x) + z) | 0;
-    x = (x >>> 16) | (x << 16);
-    x = (Math.imul(x, x) + y) | 0;
-    x = (x >>> 16) | (x << 16);
-    x = (Math.imul(x, x) + z) | 0;
-    out[i] = ((x >>> 16) | (x << 16)) >>> 0 >= threshold ? kept : 0;
-  }
+  for (let i = 0; i < length; i++) out[i] = dropoutHash(first + i, k0, k1) >= threshold ? kept : 0;
 }
 
 /** One entry of the manifest's dropout_masks. */

@@ -1,21 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WordPieceTokenizer } from '../src/tokenizer';
+import { repoRoot } from './repo';
 import { collate } from '../src/collate';
-
-/** The folder holding OrtAdapter.sln, above this (bundled) test file or the working directory. */
-function repoRoot(): string {
-  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'OrtAdapter.sln'))) return dir;
-      if (dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('No folder holding OrtAdapter.sln above the tests.');
-}
 
 /** Batches collated by .NET's BatchCollator (tests/OrtAdapter.Training.Tests/WebCollateFixtureTests.cs). */
 interface FixtureBatch {

@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { repoRoot } from './repo';
 import { parseManifest } from '../src/manifest';
 import { checkHeap, estimateHeapBytes } from '../src/memory';
 
-const graphs = resolve(import.meta.dirname, '../../graphs');
+const graphs = resolve(repoRoot(), 'graphs');
 const manifest = (base: string) => parseManifest(readFileSync(`${graphs}/${base}/default/manifest.json`, 'utf8'), base);
 const miniLmWeights = 90_265_600;
 

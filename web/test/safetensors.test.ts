@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { repoRoot } from './repo';
 import { readSafeTensors, writeSafeTensors, type SafeTensor } from '../src/safetensors';
 
-const checkpoint = resolve(import.meta.dirname, '../../graphs/bert-mini-uncased/default/checkpoint/weights.safetensors');
+const checkpoint = resolve(repoRoot(), 'graphs/bert-mini-uncased/default/checkpoint/weights.safetensors');
 
 test('reads the .NET-written initial checkpoint: every trainable tensor with its two moments', () => {
   const { tensors } = readSafeTensors(readFileSync(checkpoint), 'weights.safetensors');

@@ -1,20 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WordPieceTokenizer } from '../src/tokenizer';
-
-/** The folder holding OrtAdapter.sln, above this (bundled) test file or the working directory. */
-function repoRoot(): string {
-  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'OrtAdapter.sln'))) return dir;
-      if (dirname(dir) === dir) break;
-    }
-  }
-  throw new Error('No folder holding OrtAdapter.sln above the tests.');
-}
+import { repoRoot } from './repo';
 
 const graphs = join(repoRoot(), 'graphs');
 const read = (...path: string[]) => readFileSync(join(graphs, ...path), 'utf8');

@@ -5,7 +5,7 @@ import { loadArtifacts, pickedFolderSource, urlSource, type Artifacts } from './
 import { LossChart } from './chart';
 import { readDataset, type Dataset, type Example } from './dataset';
 import { checkHeap } from './memory';
-import { argmax, batchOf, trainRun, type RunResult } from './run';
+import { argmax, batchOf, trainRun, type RunOptions, type RunResult } from './run';
 import { splitDataset } from './split';
 import { WordPieceTokenizer } from './tokenizer';
 import { runtimeFor } from './runtime';
@@ -28,7 +28,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const input = (id: string) => $<HTMLInputElement>(id);
 const chart = new LossChart($<HTMLCanvasElement>('chart'));
 let artifacts: Artifacts | undefined, tokenizer: WordPieceTokenizer | undefined, trainer: AdapterTrainer | undefined;
-let labels: string[] = [], run: RunResult | undefined, abort: AbortController | undefined;
+let labels: string[] = [], run: RunResult | undefined, runOptions: RunOptions | undefined, abort: AbortController | undefined;
 
 
 function log(text: string): void { $('log').textContent += `${text}\n`; $('log').scrollTop = 1e9; }
@@ -82,7 +82,7 @@ async function train(): Promise<void> {
   $('epochs-table').querySelector('tbody')!.innerHTML = '';
   try {
     const { train: rows, dev } = await readData();
-    const options = { epochs: number('epochs'), batchSize: number('batch-size'), learningRate: number('lr'), maxLength: number('max-length'), seed: number('seed') };
+    const options: RunOptions = runOptions = { epochs: number('epochs'), batchSize: number('batch-size'), learningRate: number('lr'), maxLength: number('max-length'), seed: number('seed') };
     checkHeap(artifacts.manifest, artifacts.frozenWeights.length, options.batchSize, options.maxLength);
     if (labels.length !== artifacts.manifest.num_labels)
       throw new Error(`The training data has ${labels.length} labels (${labels.join(', ')}) but the artifacts' head has ${artifacts.manifest.num_labels} outputs.`);
@@ -118,9 +118,10 @@ async function train(): Promise<void> {
 }
 
 function download(): void {
-  if (!artifacts || !run) return;
+  if (!artifacts || !run || !runOptions) return;
+  // The run's truncation length, so that inference truncates as training did.
   const bytes = adapterFileBytes({ manifest: artifacts.manifest, tokenizer: artifacts.tokenizer, tensors: run.best, labels,
-    maxLength: number('max-length'), summary: { steps: run.steps.length, best_epoch: run.bestEpoch, best_step: run.bestStep, best_dev: run.bestDev ?? null, trainer: 'browser' } });
+    maxLength: runOptions.maxLength, summary: { steps: run.steps.length, best_epoch: run.bestEpoch, best_step: run.bestStep, best_dev: run.bestDev ?? null, trainer: 'browser' } });
   const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>])), download: AdapterFileName });
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);

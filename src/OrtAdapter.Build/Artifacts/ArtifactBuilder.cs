@@ -8,7 +8,6 @@ using OrtAdapter.Build.Surgery;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 
-
 namespace OrtAdapter.Build.Artifacts;
 
 /// <summary>

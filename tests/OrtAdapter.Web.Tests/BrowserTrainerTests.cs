@@ -25,10 +25,13 @@ public sealed class BrowserTrainerTests
         WebTools.RequireChromium();
         using var temp = new TempFolder();
         var artifacts = PrebuiltArtifacts(baseName);
-        // 44 rows at batch 8: 6 steps, the last one partial. The artifacts come through the folder picker or the URL field.
+        // 44 rows at batch 8: 6 steps, the last one partial. The artifacts come through the folder picker (and the page
+        // trains twice: the second run must start again from the initial checkpoint) or the URL field.
         var run = TrainBoth(temp.Path, artifacts, trainRows: 44, devRows: 24, ["--epochs", "1", "--batch-size", "8", "--seed", "3", "--max-length", "64"],
-            pickFolder ? ["--pick-folder"] : []);
+            pickFolder ? ["--pick-folder", "--train-twice"] : []);
         Assert.AreEqual(6, run.Steps);
+        if (pickFolder)
+            Assert.AreEqual((double)run.Result["previous_steps"]![0]!["loss"]!, (double)run.Result["steps"]![0]!["loss"]!, "the second run's first loss");
 
         // The downloaded adapter, attached on the .NET side, predicts what the page predicted.
         var baseModel = Path.GetFullPath(Path.Combine(artifacts, (string)JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "manifest.json")))!["base_model"]!));

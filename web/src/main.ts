@@ -30,7 +30,6 @@ const chart = new LossChart($<HTMLCanvasElement>('chart'));
 let artifacts: Artifacts | undefined, tokenizer: WordPieceTokenizer | undefined, trainer: AdapterTrainer | undefined;
 let labels: string[] = [], run: RunResult | undefined, runOptions: RunOptions | undefined, abort: AbortController | undefined;
 
-
 function log(text: string): void { $('log').textContent += `${text}\n`; $('log').scrollTop = 1e9; }
 function fail(where: string, e: unknown): void {
   const message = e instanceof Error ? e.message : String(e);
@@ -43,7 +42,8 @@ function fail(where: string, e: unknown): void {
 async function load(source: Parameters<typeof loadArtifacts>[0]): Promise<void> {
   state.artifacts = 'loading'; state.error = undefined;
   try {
-    await trainer?.release(); trainer = undefined;
+    await trainer?.release();
+    [trainer, run, runOptions] = [undefined, undefined, undefined];
     artifacts = await loadArtifacts(source, what => ($('artifacts-status').textContent = `loading ${what}...`));
     tokenizer = WordPieceTokenizer.fromFiles(artifacts.tokenizer);
     const m = artifacts.manifest;
@@ -89,7 +89,9 @@ async function train(): Promise<void> {
     $('data-status').textContent = `${rows.length} train rows, ${dev.length} dev rows, labels ${labels.join(', ')}`;
     const provider = $<HTMLSelectElement>('provider').value as ExecutionProvider;
     const ort = await runtimeFor(provider);
-    trainer ??= await AdapterTrainer.create(ort, artifacts, provider);
+    // Every run starts from the artifacts' initial checkpoint, as `ortadapter train` does: fresh sessions and state.
+    await trainer?.release();
+    trainer = await AdapterTrainer.create(ort, artifacts, provider);
     const started = performance.now();
     run = await trainRun(trainer, tokenizer, rows, dev, options, {
       step(r, total) {
@@ -158,6 +160,5 @@ $('train').addEventListener('click', train);
 $('stop').addEventListener('click', () => abort?.abort());
 $('download').addEventListener('click', download);
 $('classify').addEventListener('click', classify);
-$<HTMLSelectElement>('provider').addEventListener('change', async () => { await trainer?.release(); trainer = undefined; });
 const preset = new URLSearchParams(location.search).get('artifacts');
 if (preset) { input('artifacts-url').value = preset; void load(urlSource(new URL(preset, location.href).href)); }

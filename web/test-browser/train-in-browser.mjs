@@ -3,8 +3,9 @@
 // result.json (per-step losses, dev metrics, predictions, timings) and model.adapter.safetensors to --out.
 // Usage: node web/test-browser/train-in-browser.mjs --artifacts graphs/bert-mini-uncased/default --train T --dev D
 //        --out DIR [--epochs N] [--batch-size N] [--lr X] [--max-length N] [--seed N] [--provider wasm|webgpu]
-//        [--pick-folder] [--sentence TEXT]... [--timeout SECONDS]
-// --pick-folder loads the artifacts through the page's folder picker instead of its URL field.
+//        [--pick-folder] [--train-twice] [--sentence TEXT]... [--timeout SECONDS]
+// --pick-folder loads the artifacts through the page's folder picker instead of its URL field; --train-twice trains
+// a second time and keeps the first run's steps as previous_steps (a run must start from the initial checkpoint).
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
@@ -15,7 +16,7 @@ const { values: a } = parseArgs({ options: {
   artifacts: { type: 'string' }, train: { type: 'string' }, dev: { type: 'string' }, out: { type: 'string' },
   epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '8' }, lr: { type: 'string', default: '0.001' },
   'max-length': { type: 'string', default: '128' }, seed: { type: 'string', default: '0' }, provider: { type: 'string', default: 'wasm' },
-  'pick-folder': { type: 'boolean', default: false }, sentence: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string', default: '300' },
+  'pick-folder': { type: 'boolean', default: false }, 'train-twice': { type: 'boolean', default: false }, sentence: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string', default: '300' },
   chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
 } });
 for (const required of ['artifacts', 'train', 'out']) if (!a[required]) { console.error(`error: --${required} is required`); process.exit(2); }
@@ -50,9 +51,13 @@ try {
   await page.selectOption('#provider', a.provider);
   await page.waitForFunction(() => !document.querySelector('#train').disabled || window.ortadapter?.error, null, { timeout: 60_000 });
   throwIfFailed(await page.evaluate(() => window.ortadapter?.error));
-  await page.click('#train');
-  await page.waitForFunction(() => window.ortadapter?.training === 'done' || window.ortadapter?.error, null, { timeout: Number(a.timeout) * 1000 });
-  throwIfFailed(await page.evaluate(() => window.ortadapter?.error));
+  let previous;
+  for (let run = a['train-twice'] ? 2 : 1; run > 0; run--) {
+    previous = await page.evaluate(() => window.ortadapter.result?.steps);
+    await page.click('#train');
+    await page.waitForFunction(() => window.ortadapter?.training === 'done' || window.ortadapter?.error, null, { timeout: Number(a.timeout) * 1000 });
+    throwIfFailed(await page.evaluate(() => window.ortadapter?.error));
+  }
   const predictions = [];
   for (const sentence of a.sentence) {
     await page.fill('#sentence', sentence);
@@ -64,7 +69,7 @@ try {
   await download.saveAs(resolve(out, 'model.adapter.safetensors'));
   await page.screenshot({ path: resolve(out, 'page.png'), fullPage: true });
   const result = await page.evaluate(() => window.ortadapter.result);
-  writeFileSync(resolve(out, 'result.json'), JSON.stringify({ ...result, predictions, console: console_ }, null, 1));
+  writeFileSync(resolve(out, 'result.json'), JSON.stringify({ ...result, previous_steps: previous, predictions, console: console_ }, null, 1));
   console.log(`trained ${result.steps.length} steps in the browser; wrote ${out}/result.json and model.adapter.safetensors`);
 } catch (e) {
   console.error(`error: ${e.message}\n${console_.slice(-20).join('\n')}`);

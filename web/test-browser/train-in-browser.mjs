@@ -7,7 +7,7 @@
 // --pick-folder loads the artifacts through the page's folder picker instead of its URL field; --train-twice trains
 // a second time and keeps the first run's steps as previous_steps (a run must start from the initial checkpoint).
 import { chromium } from 'playwright-core';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '../serve.mjs';
@@ -24,6 +24,8 @@ if (!existsSync(a.chromium)) { console.error(`error: no Chromium at ${a.chromium
 
 const root = resolve(import.meta.dirname, '../..');
 const out = resolve(a.out);
+// Never overwrite what the user had: the results go to a new or empty folder.
+if (existsSync(out) && readdirSync(out).length > 0) { console.error(`error: --out ${out} is not empty: choose a new or empty folder.`); process.exit(2); }
 mkdirSync(out, { recursive: true });
 const server = await serve(0);
 const origin = `http://127.0.0.1:${server.address().port}`;

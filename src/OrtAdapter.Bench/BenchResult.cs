@@ -23,7 +23,8 @@ public sealed record BenchResult(
     string Device,
     long HostBytesPerStep,
     long BatchBytes,
-    IReadOnlyList<PrecisionFigure> Precision)
+    IReadOnlyList<PrecisionFigure> Precision,
+    IReadOnlyList<MemoryPhase> Memory)
 {
     public double EfficiencyVsMatMul => TrainGflopPerSecond / MatMulGflopPerSecond;
 
@@ -35,5 +36,6 @@ public sealed record BenchResult(
         $"ort_matmul_4096x384x1536_gflop_per_s={MatMulGflopPerSecond:F1} training_step_efficiency={EfficiencyVsMatMul:P1}",
         $"host_to_device_bytes_per_step={HostBytesPerStep} (the batch with its labels and loss weights: {BatchBytes})",
         $"peak_rss_mb={PeakRssMb:F0}",
+        $"memory_mb resident/peak after each phase: {string.Join(", ", Memory)} (sessions: frozen weights and graphs; train: activations and arena of the training steps; eval: the eval session's)",
         .. Precision.Select(f => f.ToString())]);
 }

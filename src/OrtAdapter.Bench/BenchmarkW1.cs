@@ -34,7 +34,9 @@ public static class BenchmarkW1
         var state = Checkpoint.Load(Path.Combine(folder, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
         log($"encoder {encoder}; artifacts {folder}");
 
+        var memory = new List<MemoryPhase> { MemoryPhase.Now("start") };
         using var sessions = AdapterSessions.Open(folder, device, o.Threads, state, o.ProfilePrefix);
+        memory.Add(MemoryPhase.Now("sessions"));
         using var feeds = sessions.NewFeeds();
         int b = o.BatchSize, s = o.SequenceLength;
         var rng = new Random(0);
@@ -59,7 +61,9 @@ public static class BenchmarkW1
             hostBytes = feeds.Scalar(AdamWNames.LearningRate, 1e-3f).Scalar(AdamWNames.Step, step + 1).DropoutMasks(b, s, 0, step).HostBytes;
             sessions.TrainStep(feeds.Feeds, scalars);
         });
+        memory.Add(MemoryPhase.Now("train"));
         var evalTimes = Time(o, _ => sessions.Evaluate(Batch(feeds).Feeds, ["logits"]));
+        memory.Add(MemoryPhase.Now("eval"));
 
         if (o.ProfilePrefix is not null) foreach (var trace in sessions.EndProfiling()) log($"profile: {trace}");
         var flops = MatMulFlops.Count(ModelFile.Load(Path.Combine(folder, manifest.TrainingModel), loadExternalData: false),
@@ -71,7 +75,7 @@ public static class BenchmarkW1
         return new BenchResult(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(encoder))) ?? encoder, b, s,
             trainStep, b / trainStep, evalStep, b / evalStep, total, total / trainStep, flops.Forward / 1e9, flops.Gradient / 1e9,
             matmul, PeakMemory.Megabytes(), manifest.TrainableParameterCount, manifest.OptimizerFused, o.BasePrecision, device.ToString() + (device.IsCuda ? $" (TF32 {(device.AllowTf32 ? "on" : "off")})" : ""),
-            hostBytes, batchBytes, precision);
+            hostBytes, batchBytes, precision, memory);
     }
 
     static List<double> Time(BenchOptions o, Action<long> step)

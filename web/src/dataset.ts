@@ -3,6 +3,12 @@
  * TSV given as text. Same columns (text, optional pair, label), same label names and ids (LabelSet.Infer order), same
  * bad rows ("file:line: reason"), so a file gives the browser the examples `ortadapter train` trains on.
  */
+import { DatasetError, type BadRow } from './datasetError';
+import { MISSING, isBlank, readDelimited, readJsonLines, trim, type Cell } from './dataRows';
+import { describeLabels, inferLabels } from './labels';
+
+export { DatasetError, type BadRow } from './datasetError';
+export { inferLabels } from './labels';
 
 export interface Example {
   text: string;
@@ -11,13 +17,6 @@ export interface Example {
   labelId: number;
   /** "train.jsonl:17": the row's first line. */
   origin: string;
-}
-
-export interface BadRow {
-  file: string;
-  /** The 1-based line where the row starts. */
-  location: string;
-  reason: string;
 }
 
 export interface Dataset {
@@ -43,39 +42,9 @@ export interface ReadOptions {
   labelColumn?: string;
 }
 
-/** A file that cannot be loaded: the message names the file and the first bad row; badRows lists them all. */
-export class DatasetError extends Error {
-  constructor(message: string, readonly badRows: readonly BadRow[] = []) {
-    super(message);
-    this.name = 'DatasetError';
-  }
-}
-
 export const SUPPORTED_EXTENSIONS = ['.jsonl', '.json', '.csv', '.tsv'] as const;
 
-// ---- .NET's char.IsWhiteSpace (JS \s differs: it has U+FEFF and lacks U+0085) ----
-
-function isWhiteSpace(c: number): boolean {
-  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
-    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
-}
-
-function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (!isWhiteSpace(s.charCodeAt(i))) return false;
-  return true;
-}
-
-function trim(s: string): string {
-  let start = 0, end = s.length;
-  while (start < end && isWhiteSpace(s.charCodeAt(start))) start++;
-  while (end > start && isWhiteSpace(s.charCodeAt(end - 1))) end--;
-  return s.slice(start, end);
-}
-
 // ---- cell values: what a column holds, as RowInterpreter sees it ----
-
-const MISSING = Symbol('missing');
-type Cell = typeof MISSING | null | string | number | boolean | unknown[] | object;
 
 /** CellValue.Describe; JSON numbers are "an integer" when integral (.NET: when written without fraction or exponent). */
 function describe(value: Cell): string {
@@ -122,156 +91,6 @@ function readLabel(value: Cell, column: string): { label?: string; error?: strin
   return typeof value === 'number'
     ? { error: `column '${column}' has the non-integer number ${formatDouble(value)}; use TaskKind.Regression for targets` }
     : { error: `column '${column}' has ${describe(value)}, expected a label` };
-}
-
-// ---- sources: rows of cells, or the reason a row could not be read ----
-
-interface RawRow {
-  line: number;
-  values?: Cell[];
-  error?: string;
-}
-
-/** Lines as StreamReader.ReadLine splits them (\r\n, \n or \r). */
-function splitLines(content: string): string[] {
-  const lines = content.split(/\r\n|\n|\r/);
-  if (lines.length > 0 && lines[lines.length - 1] === '' && content.length > 0) lines.pop();
-  return lines;
-}
-
-function jsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return typeof v; // 'string' | 'number'
-}
-
-/** JSON Lines: one object per line; blank lines are passed over. */
-function readJsonLines(content: string, columns: string[]): RawRow[] {
-  const rows: RawRow[] = [];
-  splitLines(content).forEach((text, i) => {
-    const line = i + 1;
-    if (isBlank(text)) return;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      rows.push({ line, error: `unparsable JSON: ${(e as Error).message}` });
-      return;
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      rows.push({ line, error: `expected a JSON object, got ${jsonKind(doc)}` });
-      return;
-    }
-    const record = doc as Record<string, unknown>;
-    rows.push({ line, values: columns.map(c => (Object.prototype.hasOwnProperty.call(record, c) ? record[c] as Cell : MISSING)) });
-  });
-  return rows;
-}
-
-interface CsvRecord {
-  line: number;
-  fields: string[];
-  malformed?: string;
-}
-
-/**
- * RFC 4180 records (quoted: fields in quotes may hold separators, line breaks and "" for a quote; a quote inside an
- * unquoted field is text) or TSV ones (no quoting). Empty lines are skipped; a record's line is the one it starts on.
- */
-function csvRecords(text: string, separator: string, quoted: boolean): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  const n = text.length;
-  let i = 0, line = 1;
-  const atBreak = (j: number) => text[j] === '\n' || text[j] === '\r';
-  const skipBreak = () => { i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1; line++; };
-  while (i < n) {
-    if (atBreak(i)) { skipBreak(); continue; }
-    const record: CsvRecord = { line, fields: [] };
-    for (;;) {
-      let field = '';
-      if (quoted && text[i] === '"') {
-        i++;
-        for (;;) {
-          if (i >= n) { record.malformed ??= 'quoted field is never closed'; break; }
-          if (text[i] === '"') {
-            if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
-            i++;
-            break;
-          }
-          if (atBreak(i)) {
-            const start = i;
-            skipBreak();
-            field += text.slice(start, i);
-            continue;
-          }
-          field += text[i++];
-        }
-        if (i < n && text[i] !== separator && !atBreak(i)) {
-          record.malformed ??= 'text after the closing quote of a field';
-          while (i < n && text[i] !== separator && !atBreak(i)) field += text[i++];
-        }
-      } else {
-        const start = i;
-        while (i < n && text[i] !== separator && !atBreak(i)) i++;
-        field = text.slice(start, i);
-      }
-      record.fields.push(field);
-      if (i < n && text[i] === separator) { i++; continue; }
-      if (i < n) skipBreak();
-      break;
-    }
-    records.push(record);
-  }
-  return records;
-}
-
-/** CSV/TSV with a header row; rows whose field count differs from the header's are bad rows. */
-function readDelimited(fileName: string, content: string, columns: string[], separator: string, quoted: boolean): RawRow[] {
-  const [header, ...records] = csvRecords(content, separator, quoted);
-  const headers = header?.fields ?? [];
-  const indexes = columns.map(c => {
-    const index = headers.indexOf(c);
-    if (index < 0) throw new DatasetError(`${fileName}: no column '${c}' in the header (columns: ${headers.join(', ')}).`);
-    return index;
-  });
-  return records.map(r => r.fields.length !== headers.length ? { line: r.line, error: 'wrong column count (differs from the header)' }
-    : r.malformed ? { line: r.line, error: r.malformed }
-    : { line: r.line, values: indexes.map(k => r.fields[k]) });
-}
-
-// ---- labels ----
-
-const LONG_MIN = -(2n ** 63n), LONG_MAX = 2n ** 63n - 1n;
-
-/** long.TryParse with NumberStyles.AllowLeadingSign and the invariant culture. */
-function parseLong(s: string): bigint | null {
-  if (!/^[+-]?[0-9]+$/.test(s)) return null;
-  const v = BigInt(s);
-  return v >= LONG_MIN && v <= LONG_MAX ? v : null;
-}
-
-/**
- * LabelSet.Infer: the distinct names, numerically when every one is an integer (0/1 keep ids 0/1, "10" follows "9";
- * equal values by ordinal order), otherwise in ordinal (UTF-16 code unit) order.
- */
-export function inferLabels(names: Iterable<string>): string[] {
-  const distinct = [...new Set(names)];
-  const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const values = distinct.map(parseLong);
-  if (values.every(v => v !== null)) {
-    const byName = new Map(distinct.map((n, i) => [n, values[i]!]));
-    return distinct.sort((a, b) => {
-      const [x, y] = [byName.get(a)!, byName.get(b)!];
-      return x !== y ? (x < y ? -1 : 1) : ordinal(a, b);
-    });
-  }
-  return distinct.sort(ordinal);
-}
-
-/** LabelSet.Describe: the first ten names. */
-function describeLabels(labels: readonly string[]): string {
-  return labels.slice(0, 10).join(', ') + (labels.length > 10 ? `, ... (${labels.length} in all)` : '');
 }
 
 // ---- the reader ----

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
@@ -24,7 +23,7 @@ public sealed record PrecisionFigure(int M, int K, int N, MatMulPrecision Precis
 /// (K, N) pairs: 384x384 (attention projections), 384x1536 and 1536x384 (FFN up and down, and each other's
 /// transpose). Int8 is the standard-op form ORT maps to its VNNI kernels: DynamicQuantizeLinear of X (uint8, per
 /// tensor), MatMulInteger with W quantized per output column to int8 at build time, Cast, and the two scales.
-/// Float16 casts X, multiplies by a float16 W and casts back. Each figure is the median of 31 runs after 2 warm-ups.
+/// Float16 casts X, multiplies by a float16 W and casts back. Each figure is <see cref="MatMulProbe.Time"/>'s median.
 /// </summary>
 public static class PrecisionProbe
 {
@@ -43,7 +42,8 @@ public static class PrecisionProbe
             {
                 try
                 {
-                    var (seconds, y) = Time(Model(precision, w, k, n), device, threads, x, m, k, n, runs);
+                    var y = new float[m * n];
+                    var seconds = MatMulProbe.Time(Model(precision, w, k, n), device, threads, x, y, m, k, n, runs);
                     reference ??= y;
                     figures.Add(new(m, k, n, precision, 2.0 * m * k * n / seconds / 1e9, RelativeError(reference, y), null));
                 }
@@ -98,27 +98,6 @@ public static class PrecisionProbe
         var quantized = new sbyte[k * n];
         for (int i = 0; i < quantized.Length; i++) quantized[i] = (sbyte)Math.Clamp(MathF.Round(w[i] / scales[i % n]), -127, 127);
         return (quantized, scales);
-    }
-
-    static (double Seconds, float[] Output) Time(ModelProto model, ExecutionDevice device, int threads, float[] x, int m, int k, int n, int runs)
-    {
-        using var options = device.CreateSessionOptions(threads);
-        using var session = new InferenceSession(ModelFile.ToBytes(model), options);
-        var y = new float[m * n];
-        using var input = OrtValue.CreateTensorValueFromMemory(x, [m, k]);
-        using var output = OrtValue.CreateTensorValueFromMemory(y, [m, n]);
-        using var binding = session.CreateIoBinding();
-        binding.BindInput("x", input);
-        binding.BindOutput(model.Graph.Output[0].Name, output);
-        using var run = new RunOptions();
-        var times = new List<double>();
-        for (int i = 0; i < runs + 2; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            session.RunWithBinding(run, binding);
-            if (i >= 2) times.Add(sw.Elapsed.TotalSeconds);
-        }
-        return (MatMulProbe.Median(times), y);
     }
 
     /// <summary>‖y - reference‖ / ‖reference‖.</summary>

@@ -38,12 +38,18 @@ public static class CliProcess
     public static CliResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         using var p = Start(workingDirectory, environment, args);
+        return Collect(p, timeout, $"ortadapter {string.Join(' ', args)}");
+    }
+
+    /// <summary>Waits for a started process (output redirected) and collects both streams; kills it past the timeout.</summary>
+    public static CliResult Collect(Process p, TimeSpan timeout, string what)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(timeout))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ortadapter {string.Join(' ', args)} ran past {timeout}");
+            throw new TimeoutException($"{what} ran past {timeout}");
         }
         p.WaitForExit();
         return new CliResult(p.ExitCode, stdout.Result, stderr.Result);

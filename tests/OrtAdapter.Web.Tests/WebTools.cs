@@ -30,40 +30,24 @@ public static class WebTools
     static string? Prepare()
     {
         if (Which("node") is null || Which("npm") is null) return "Node.js and npm are not on PATH: install Node.js 20 or later to test the browser trainer.";
-        if (!Directory.Exists(Path.Combine(WebFolder, "node_modules"))) Run("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10)).ThrowIfFailed("npm ci");
-        Run("npm", ["run", "build"], TimeSpan.FromMinutes(2)).ThrowIfFailed("npm run build");
+        if (!Directory.Exists(Path.Combine(WebFolder, "node_modules"))) ThrowIfFailed(Run("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(10)), "npm ci");
+        ThrowIfFailed(Run("npm", ["run", "build"], TimeSpan.FromMinutes(2)), "npm run build");
         return null;
     }
 
-    public static ProcessResult Run(string program, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
+    public static CliResult Run(string program, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory ?? WebFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         using var p = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} ran past {timeout}");
-        }
-        p.WaitForExit();
-        return new ProcessResult($"{program} {string.Join(' ', args)}", p.ExitCode, stdout.Result, stderr.Result);
+        return CliProcess.Collect(p, timeout, $"{program} {string.Join(' ', info.ArgumentList)}");
+    }
+
+    static void ThrowIfFailed(CliResult result, string what)
+    {
+        if (result.ExitCode != 0) throw new InvalidOperationException($"{what} failed: {result}");
     }
 
     static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
-}
-
-public sealed record ProcessResult(string Command, int ExitCode, string Stdout, string Stderr)
-{
-    public ProcessResult ThrowIfFailed(string what)
-    {
-        if (ExitCode != 0) throw new InvalidOperationException($"{what} failed (exit {ExitCode}):\n{Stderr}\n{Tail(Stdout)}");
-        return this;
-    }
-
-    public override string ToString() => $"{Command}: exit {ExitCode}\nstderr: {Stderr}\nstdout: {Tail(Stdout)}";
-
-    static string Tail(string s) => s.Length > 4000 ? "..." + s[^4000..] : s;
 }

@@ -1,6 +1,6 @@
 // The token inputs of a batch, as OrtAdapter.Training's BatchCollator builds them: every row encoded (and truncated)
 // on its own, then padded to the batch's longest row (dynamic padding), never to maxLength.
-import type { WordPieceTokenizer } from './tokenizer';
+import type { EncodedText, WordPieceTokenizer } from './tokenizer';
 
 /** Row-major [batchSize, sequenceLength] int64 tensors, ready for onnxruntime. */
 export interface TokenBatch {
@@ -23,9 +23,14 @@ export function collate(tokenizer: WordPieceTokenizer, texts: string[], pairs: (
   if (texts.length === 0) throw new RangeError('A batch needs at least one example.');
   if (pairs !== undefined && pairs.length !== texts.length)
     throw new RangeError(`${pairs.length} pair texts for ${texts.length} texts; they must match.`);
-  const rows = texts.map((text, i) => tokenizer.encode(text, pairs?.[i], maxLength));
+  return pad(texts.map((text, i) => tokenizer.encode(text, pairs?.[i], maxLength)), tokenizer.padId);
+}
+
+/** Rows encoded once (a run encodes its data at load time) padded to the longest of them. */
+export function pad(rows: readonly EncodedText[], padId: number): TokenBatch {
+  if (rows.length === 0) throw new RangeError('A batch needs at least one example.');
   const width = Math.max(...rows.map(row => row.ids.length));
-  const inputIds = new BigInt64Array(rows.length * width).fill(BigInt(tokenizer.padId));
+  const inputIds = new BigInt64Array(rows.length * width).fill(BigInt(padId));
   const attentionMask = new BigInt64Array(rows.length * width);
   const tokenTypeIds = new BigInt64Array(rows.length * width);
   rows.forEach((row, r) => {

@@ -1,12 +1,12 @@
 // A whole training run, step for step what `ortadapter train` does with the same data, seed and options: the same
 // batch plan, learning-rate schedule, AdamW step count and dropout masks (so the first steps' losses equal the .NET
 // trainer's), dev evaluation after each epoch, the best dev epoch's weights kept.
-import { collate } from './collate';
+import { collate, pad } from './collate';
 import type { Example } from './dataset';
 import { BatchPlan } from './plan';
 import type { SafeTensor } from './safetensors';
 import { LearningRateSchedule, TRAINER_DEFAULTS, evalDue, stepValues, totalSteps } from './schedule';
-import type { WordPieceTokenizer } from './tokenizer';
+import type { EncodedText, WordPieceTokenizer } from './tokenizer';
 import type { AdapterTrainer, StepResult } from './trainer';
 
 export interface RunOptions {
@@ -41,8 +41,9 @@ export interface RunEvents {
 export async function trainRun(trainer: AdapterTrainer, tokenizer: WordPieceTokenizer, train: Example[], dev: Example[],
   options: RunOptions, events: RunEvents = {}, signal?: AbortSignal): Promise<RunResult> {
   if (train.length === 0) throw new Error('The training data has no rows.');
-  const lengths = train.map(e => tokenizer.encode(e.text, e.textPair, options.maxLength).ids.length);
-  const plan = new BatchPlan(lengths, { batchSize: options.batchSize }, options.seed);
+  // Encoded once: every epoch's batches only pad the rows they pick.
+  const encodedTrain = encodeAll(tokenizer, train, options.maxLength), encodedDev = encodeAll(tokenizer, dev, options.maxLength);
+  const plan = new BatchPlan(encodedTrain.map(e => e.ids.length), { batchSize: options.batchSize }, options.seed);
   const total = totalSteps(train.length, options.batchSize, options.epochs);
   const schedule = new LearningRateSchedule(options.learningRate, total, { warmupFraction: TRAINER_DEFAULTS.warmupFraction });
   const lossWeights = trainer.manifest.loss_terms.map(t => Math.fround(t.default_weight));
@@ -50,9 +51,9 @@ export async function trainRun(trainer: AdapterTrainer, tokenizer: WordPieceToke
   let epochLosses: number[] = [];
   for (let k = 0; k < total; k++) {
     if (signal?.aborted) { result.stopped = true; break; }
-    const rows = plan.batchAt(k).map(i => train[i]);
+    const picked = plan.batchAt(k);
     const values = stepValues(k, total, { learningRate: options.learningRate, seed: options.seed }, schedule);
-    const outcome = await trainer.step(batchOf(tokenizer, rows, options.maxLength), labelsOf(rows), { ...values, lossWeights });
+    const outcome = await trainer.step(pad(picked.map(i => encodedTrain[i]), tokenizer.padId), labelsOf(picked.map(i => train[i])), { ...values, lossWeights });
     if (!Number.isFinite(outcome.loss)) throw new Error(`The loss is ${outcome.loss} at step ${k + 1}: training diverged (lower the learning rate).`);
     const record: StepRecord = { ...outcome, step: k + 1, epoch: plan.locate(k).epoch + 1, learningRate: values.learningRate };
     result.steps.push(record);
@@ -62,7 +63,7 @@ export async function trainRun(trainer: AdapterTrainer, tokenizer: WordPieceToke
     const epoch: EpochRecord = { epoch: record.epoch, step: k + 1, trainLoss: mean(epochLosses) };
     epochLosses = [];
     if (dev.length > 0) {
-      epoch.dev = await evaluate(trainer, tokenizer, dev, options.maxLength, options.evalBatchSize ?? TRAINER_DEFAULTS.evalBatchSize, lossWeights);
+      epoch.dev = await evaluate(trainer, dev, encodedDev, tokenizer.padId, options.evalBatchSize ?? TRAINER_DEFAULTS.evalBatchSize, lossWeights);
       // Strictly better only, as the .NET trainer: the earlier epoch wins a tie.
       if (result.bestDev === undefined || epoch.dev.accuracy > result.bestDev.accuracy) keep(result, trainer, epoch);
     } else keep(result, trainer, epoch);
@@ -77,7 +78,7 @@ function keep(result: RunResult, trainer: AdapterTrainer, epoch: EpochRecord): v
 }
 
 /** Accuracy, macro-F1 (scikit-learn's) and the loss and its terms averaged over rows, as the .NET trainer reports them. */
-export async function evaluate(trainer: AdapterTrainer, tokenizer: WordPieceTokenizer, rows: Example[], maxLength: number,
+export async function evaluate(trainer: AdapterTrainer, rows: Example[], encoded: readonly EncodedText[], padId: number,
   batchSize: number, lossWeights: number[]): Promise<DevMetrics> {
   const classes = trainer.manifest.num_labels;
   const counts = { tp: new Array(classes).fill(0), fp: new Array(classes).fill(0), fn: new Array(classes).fill(0) };
@@ -85,7 +86,7 @@ export async function evaluate(trainer: AdapterTrainer, tokenizer: WordPieceToke
   const terms = new Array(trainer.manifest.loss_terms.length).fill(0);
   for (let start = 0; start < rows.length; start += batchSize) {
     const part = rows.slice(start, start + batchSize);
-    const out = await trainer.evaluate(batchOf(tokenizer, part, maxLength), labelsOf(part), lossWeights);
+    const out = await trainer.evaluate(pad(encoded.slice(start, start + batchSize), padId), labelsOf(part), lossWeights);
     loss += out.loss * part.length;
     out.terms.forEach((t, i) => (terms[i] += t * part.length));
     part.forEach((row, r) => {
@@ -98,6 +99,9 @@ export async function evaluate(trainer: AdapterTrainer, tokenizer: WordPieceToke
   terms.forEach((t, i) => (metrics[`loss_term_${i + 1}`] = t / rows.length));
   return metrics;
 }
+
+const encodeAll = (tokenizer: WordPieceTokenizer, rows: Example[], maxLength: number) =>
+  rows.map(r => tokenizer.encode(r.text, r.textPair, maxLength));
 
 export function batchOf(tokenizer: WordPieceTokenizer, rows: Example[], maxLength: number) {
   return collate(tokenizer, rows.map(r => r.text), rows.some(r => r.textPair !== undefined) ? rows.map(r => r.textPair) : undefined, maxLength);

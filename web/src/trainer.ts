@@ -28,6 +28,9 @@ export class AdapterTrainer {
     private readonly batchDims: [string, string],
   ) {}
 
+  /** Dropout mask buffers, one per site, grown to the largest batch seen: a step allocates no mask arrays. */
+  private readonly maskBuffers = new Map<string, Float32Array>();
+
   /** With 'webgpu', <paramref>ort</paramref> is onnxruntime-web's WebGPU bundle, which has no double kernels. */
   static async create(ort: OrtModule, artifacts: Artifacts, provider: ExecutionProvider = 'wasm'): Promise<AdapterTrainer> {
     const m = artifacts.manifest;
@@ -119,7 +122,8 @@ export class AdapterTrainer {
     }
     if (masks) {
       const sizes = { [this.batchDims[0]]: batch.batchSize, [this.batchDims[1]]: batch.sequenceLength };
-      for (const mask of stepMasks(this.manifest.dropout_masks, sizes, values.maskSeed, values.maskStep))
+      // Safe to reuse: the WebAssembly and WebGPU backends copy inputs into their own memory before a Run returns.
+      for (const mask of stepMasks(this.manifest.dropout_masks, sizes, values.maskSeed, values.maskStep, this.maskBuffers))
         feeds[mask.input] = new ort.Tensor('float32', mask.data, mask.shape);
     }
     return feeds;

@@ -46,6 +46,22 @@ public sealed class PatternRuleTests
     }
 
     [TestMethod]
+    public void GeluGradientReadsOnlyTheInputOfTheSubgraph()
+    {
+        // The backward recomputes x/√2 and 1 + erf(x/√2): a training step then keeps one [tokens, ffn] tensor per
+        // layer for it instead of three, and the forward's chain has no reader outside itself (ONNX Runtime fuses it).
+        var (f, loss) = Gelu(13, scaleByMul: false, swapMul: false, swapAdd: false);
+        var forward = f.Graph.Nodes.ToList();
+        var interior = forward.Where(n => n.OpType is OpTypes.Div or OpTypes.Erf || n.OpType == OpTypes.Add).SelectMany(n => n.Output).ToHashSet();
+        var graph = new OnnxGraph(f.Model.Clone());
+        GradientBuilder.Build(graph, loss, ["w"]);
+        var backward = graph.Nodes.Skip(forward.Count).ToList();
+        Assert.IsNotEmpty(backward);
+        var read = backward.SelectMany(n => n.Input).Where(interior.Contains).ToList();
+        Assert.IsEmpty(read, "the backward reads " + string.Join(", ", read));
+    }
+
+    [TestMethod]
     public void GeluWithAnotherScaleIsLeftToTheNodeRules()
     {
         var (f, loss) = Gelu(17, scaleByMul: false, swapMul: false, swapAdd: false, sqrt2: 2.0);

@@ -29,6 +29,9 @@ public sealed class BatchPlan
 
     public int ExampleCount => lengths.Length;
 
+    /// <summary>Examples per batch (the last batch of an epoch may have fewer).</summary>
+    public int BatchSize => options.BatchSize;
+
     /// <summary>Batches per epoch, the last partial one included.</summary>
     public int BatchesPerEpoch => (lengths.Length + options.BatchSize - 1) / options.BatchSize;
 

@@ -29,6 +29,17 @@ internal sealed class StepRunner(AdapterSessions sessions, FeedBuilder feeds, Ba
 
     public StepOutputs Run(long step, double lr) => accumulation == 1 ? Single(step, lr) : Accumulated(step, lr);
 
+    /// <summary>
+    /// Sizes the training session's memory for the longest batch of the run (the longest rows, a batch of them)
+    /// with a step that changes no state; see <see cref="AdapterSessions.ReserveTrainingMemory"/>.
+    /// </summary>
+    public void ReserveMemory()
+    {
+        var longest = Enumerable.Range(0, train.Count).OrderByDescending(i => train.Lengths[i]).Take(plan.BatchSize).ToArray();
+        var batch = train.Collate(longest);
+        sessions.ReserveTrainingMemory(feeds.Reset().Fill(accumulation == 1 ? _stepInputs : _microBatchInputs, batch, new StepValues(lossWeights, 0, 1, (ulong)seed)).Feeds);
+    }
+
     /// <summary>One batch, one Run (fused) or a training Run then an optimizer Run (unfused).</summary>
     StepOutputs Single(long step, double lr)
     {

@@ -85,6 +85,7 @@ public static class Trainer
         var evalEvery = o.EvalEverySteps > 0 ? o.EvalEverySteps : Math.Max(1, plan.BatchesPerEpoch / accumulation);
         var clock = Stopwatch.StartNew();
         var steps = new StepRunner(sessions, feeds, train, plan, manifest, weights, accumulation, o.Seed);
+        steps.ReserveMemory();
         long samples = 0, stepsThisRun = 0;
         Dictionary<string, double> bestDev = [];
         while (state.Step < totalSteps && (o.StopAfterSteps is null || stepsThisRun < o.StopAfterSteps))

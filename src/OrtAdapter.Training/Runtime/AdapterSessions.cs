@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OrtAdapter.Build.Artifacts;
+using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
 
@@ -116,6 +117,27 @@ public sealed class AdapterSessions : IDisposable
         using var outputs = RunTraining(feeds, scalarOutputs, updateInPlace: false, gradientsTo: OrtMemoryInfo.DefaultInstance);
         optimizer.Accumulate(outputs.Skip(scalarOutputs.Count).ToList());
         return outputs.Take(scalarOutputs.Count).Select(v => v.GetTensorDataAsSpan<float>()[0]).ToArray();
+    }
+
+    /// <summary>
+    /// Runs forward and backward once on <paramref name="feeds"/> (the run's longest batch) and discards the
+    /// gradients: parameters, moments and step stay as they were. ONNX Runtime's arena then holds blocks for the
+    /// largest step from the start; grown batch by batch as longer ones came, it kept the blocks of each shorter
+    /// length besides (one default MiniLM epoch: 1,348 MB after steps of 58, 86, 91 and 100 tokens, 1,033 MB sized once).
+    /// </summary>
+    public void ReserveTrainingMemory(IReadOnlyList<(string Name, OrtValue Value)> feeds)
+    {
+        _trainBinding.ClearBoundInputs();
+        _trainBinding.ClearBoundOutputs();
+        foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
+        Parameters.BindParameters(_trainBinding, _trainInputs);
+        // The fused graph's gradient norm needs every gradient but no update; the unfused graph outputs the gradients.
+        if (_optimizer is null) _trainBinding.BindOutputToDevice(AdamWNames.GradNorm, OrtMemoryInfo.DefaultInstance);
+        else _optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
+        _trainBinding.SynchronizeBoundInputs();
+        _train.RunWithBinding(_run, _trainBinding);
+        _trainBinding.SynchronizeBoundOutputs();
+        using var discarded = _trainBinding.GetOutputValues();
     }
 
     /// <summary>

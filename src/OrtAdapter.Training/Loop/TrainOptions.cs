@@ -20,7 +20,11 @@ public sealed class TrainOptions
 
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 32;
-    public int EvalBatchSize { get; init; } = 64;
+    /// <summary>
+    /// Rows per eval Run. The eval session's memory sits beside the training session's, so its batch sets the run's
+    /// peak: one default MiniLM epoch peaked at 1,236 MB with 64, 1,185 MB with 32, at the same speed and scores.
+    /// </summary>
+    public int EvalBatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 1e-3;
     public double WarmupFraction { get; init; } = 0.1;
     public LearningRateDecay Decay { get; init; } = LearningRateDecay.Linear;

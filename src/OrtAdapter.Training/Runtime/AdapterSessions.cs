@@ -123,7 +123,8 @@ public sealed class AdapterSessions : IDisposable
     /// Runs forward and backward once on <paramref name="feeds"/> (the run's longest batch) and discards the
     /// gradients: parameters, moments and step stay as they were. ONNX Runtime's arena then holds blocks for the
     /// largest step from the start; grown batch by batch as longer ones came, it kept the blocks of each shorter
-    /// length besides (one default MiniLM epoch: 1,348 MB after steps of 58, 86, 91 and 100 tokens, 1,033 MB sized once).
+    /// length besides (one default MiniLM epoch: 1,348 MB after steps of 58, 86, 91 and 100 tokens; 1,065 MB throughout
+    /// when sized first). Costs one step's time at the start.
     /// </summary>
     public void ReserveTrainingMemory(IReadOnlyList<(string Name, OrtValue Value)> feeds)
     {

@@ -3,12 +3,12 @@ using OrtAdapter.Build.Checkpoints;
 using OrtAdapter.Build.Losses;
 using OrtAdapter.Build.Optimizer;
 using OrtAdapter.Inference;
-using OrtAdapter.Training.Batching;
-using OrtAdapter.Training.Data;
-using OrtAdapter.Training.Tests.Batching;
 using OrtAdapter.Inference.Runtime;
 using OrtAdapter.Onnx;
+using OrtAdapter.Training.Batching;
+using OrtAdapter.Training.Data;
 using OrtAdapter.Training.Runtime;
+using OrtAdapter.Training.Tests.Batching;
 using OrtAdapter.Training.Tests.Loop;
 
 namespace OrtAdapter.Training.Tests.Runtime;

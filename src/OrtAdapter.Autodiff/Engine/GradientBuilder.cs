@@ -27,6 +27,7 @@ public static class GradientBuilder
 
         var types = ShapeInference.Infer(graph);
         var forward = graph.TopologicalOrder();
+        var forwardNodes = new HashSet<NodeProto>(forward, ReferenceEqualityComparer.Instance);
         var requiresGrad = RequiresGrad(forward, trainable, registry, types);
         var active = NodesOnPath(forward, loss, requiresGrad);
         var (fused, interior) = MatchPatterns(graph, active, registry, types);
@@ -85,6 +86,7 @@ public static class GradientBuilder
             graph.Proto.Output.Add(new ValueInfoProto { Name = name, Type = types.TryGetValue(t, out var tt) ? tt.ToTypeProto() : null });
             result[t] = name;
         }
+        Rematerialization.Apply(graph, forwardNodes);
         graph.TopologicalSort();
         var fusedNames = active.Where(fused.ContainsKey).Select(n => $"{fused[n].Name} at {n.Name}").ToList();
         return new GradientResult(result, unreached, fusedNames);

@@ -44,6 +44,29 @@ public sealed class RematerializationTests
     }
 
     [TestMethod]
+    public void AOneByteMaskIsDequantizedAgainInTheBackward()
+    {
+        // As the dropout pass writes it: x · DequantizeLinear(mask, 1/(1-p)) with a uint8 mask, float32 values.
+        var f = new GraphFactory(opset: 13, elem: DataType.Float);
+        var p = f.B.Softmax(f.Param("q", [2, 3, 3]), -1);
+        var mask = f.Input("mask", DataType.Uint8, 2, 3, 3);
+        var dequantized = f.B.Op(OpTypes.DequantizeLinear, [mask, f.B.Scalar(1.25, (int)DataType.Float)]);
+        var context = f.B.MatMul(f.B.Mul(p, dequantized), f.Param("v", [2, 3, 4]));
+        var loss = f.WeightedSumLoss(context, [2, 3, 4]);
+        var graph = new OnnxGraph(f.Model.Clone());
+        GradientBuilder.Build(graph, loss, ["q", "v"]);
+
+        // The forward's float mask and product are read by the forward only: neither lives until the backward.
+        var forwardReaders = graph.Consumers(dequantized);
+        Assert.HasCount(1, forwardReaders, string.Join(", ", forwardReaders.Select(n => n.Name)));
+        var copy = graph.Nodes.Single(n => n.OpType == OpTypes.DequantizeLinear && n != graph.Producer(dequantized));
+        Assert.HasCount(3, copy.Input, "the copy states the zero point, so ONNX Runtime's CSE keeps it apart");
+        byte[] bytes = [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1];
+        var report = GradientChecker.Check(f.Model, loss, ["q", "v"], [TensorFeed.Of("mask", bytes, 2, 3, 3)], Tolerances.Float);
+        Assert.IsTrue(report.Passed, report.Describe());
+    }
+
+    [TestMethod]
     public void AProductOfAValueTheBackwardDoesNotKeepIsLeftAlone()
     {
         // x = q + 1 is read by nothing in the backward: copying x∘mask would keep x alive instead of the product.

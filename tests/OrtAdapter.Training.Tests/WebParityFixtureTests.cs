@@ -67,22 +67,22 @@ public sealed class WebParityFixtureTests
     static JsonArray Numbers(IEnumerable<int> values) => [.. values.Select(v => (JsonNode)v)];
 
     /// <summary>'1' kept, '0' dropped; fails on any value that is neither the scale nor 0.</summary>
-    static string Kept(float[] mask, int length, float scale)
+    static string Kept(byte[] mask, int length)
     {
         var bits = new StringBuilder(length);
         for (var i = 0; i < length; i++)
         {
-            Assert.IsTrue(mask[i] == scale || mask[i] == 0f, $"mask value {mask[i]}");
-            bits.Append(mask[i] == 0f ? '0' : '1');
+            Assert.IsTrue(mask[i] is 0 or 1, $"mask value {mask[i]}");
+            bits.Append(mask[i] == 0 ? '0' : '1');
         }
         return bits.ToString();
     }
 
     /// <summary>FNV-1a (32-bit) over the kept bits, for masks too long to list.</summary>
-    static uint Checksum(float[] mask, int length)
+    static uint Checksum(byte[] mask, int length)
     {
         var h = 2166136261u;
-        for (var i = 0; i < length; i++) h = unchecked((h ^ (mask[i] == 0f ? 0u : 1u)) * 16777619u);
+        for (var i = 0; i < length; i++) h = unchecked((h ^ (mask[i] == 0 ? 0u : 1u)) * 16777619u);
         return h;
     }
 
@@ -97,7 +97,7 @@ public sealed class WebParityFixtureTests
         var result = new JsonArray();
         foreach (var (seed, step, offset, rate, length) in cases)
         {
-            var mask = new float[length];
+            var mask = new byte[length];
             DropoutMaskGenerator.Fill(mask, length, rate, seed, step, offset);
             var (k0, k1) = DropoutMaskGenerator.Keys(seed, step);
             var scale = rate <= 0f ? 1f : DropoutMaskGenerator.Scale(rate);
@@ -108,9 +108,9 @@ public sealed class WebParityFixtureTests
                 ["scaleBits"] = BitConverter.SingleToUInt32Bits(scale),
                 ["hashes"] = new JsonArray([.. new uint[] { 0, 1, 2, 0x7FFFFFFF, 0xFFFFFFFF }.Select(i => (JsonNode)new JsonArray(i, DropoutMaskGenerator.Hash(i, k0, k1)))]),
                 ["checksum"] = Checksum(mask, length),
-                ["keptCount"] = mask.Take(length).Count(v => v != 0f),
+                ["keptCount"] = mask.Take(length).Count(v => v != 0),
             };
-            if (length <= 100) item["kept"] = Kept(mask, length, scale);
+            if (length <= 100) item["kept"] = Kept(mask, length);
             result.Add(item);
         }
         return result;
@@ -131,12 +131,12 @@ public sealed class WebParityFixtureTests
             var masks = new JsonArray();
             foreach (var (name, value) in feeds.Feeds)
             {
-                var data = value.GetTensorDataAsSpan<float>().ToArray();
+                var data = value.GetTensorDataAsSpan<byte>().ToArray();
                 masks.Add(new JsonObject
                 {
                     ["input"] = name, ["shape"] = new JsonArray([.. value.GetTensorTypeAndShape().Shape.Select(d => (JsonNode)d)]),
-                    ["checksum"] = Checksum(data, data.Length), ["keptCount"] = data.Count(v => v != 0f),
-                    ["first"] = Kept(data, Math.Min(40, data.Length), data.First(v => v != 0f)),
+                    ["checksum"] = Checksum(data, data.Length), ["keptCount"] = data.Count(v => v != 0),
+                    ["first"] = Kept(data, Math.Min(40, data.Length)),
                 });
             }
             result.Add(new JsonObject { ["sites"] = sites.DeepClone(), ["batch"] = batch, ["sequence"] = sequence, ["seed"] = U64(seed), ["step"] = U64(step), ["masks"] = masks });

@@ -1,4 +1,4 @@
-// The artifacts' manifest.json (format 4), the contract the .NET trainer also reads: which inputs each graph takes and
+// The artifacts' manifest.json (format 5), the contract the .NET trainer also reads: which inputs each graph takes and
 // where each comes from, the dropout sites, the loss terms, the trainable tensors. The browser driver works from it,
 // never from hard-coded names.
 
@@ -33,7 +33,7 @@ export interface Manifest {
   trainable_parameter_count: number;
 }
 
-export const SupportedFormat = 4;
+export const SupportedFormat = 5;
 /** The updated value of a trainable tensor or its AdamW moment: the training graph's output for it. */
 export const updatedName = (name: string) => `${name}.updated`;
 

@@ -1,7 +1,7 @@
 /**
  * Port of DropoutMaskGenerator: a step's dropout masks as a pure function of (seed, step, element index), one stream
- * of elements cut into consecutive ranges, site after site. Element j is kept (value 1/(1-rate)) when the "Squares"
- * hash of j reaches rate·2³², else 0. 32-bit wrapping arithmetic: Math.imul, `| 0` and `>>> 0`.
+ * of elements cut into consecutive ranges, site after site. Element j is kept (byte 1; the graph scales it by
+ * 1/(1-rate)) when the "Squares" hash of j reaches rate·2³², else 0. 32-bit wrapping arithmetic: Math.imul, `| 0` and `>>> 0`.
  */
 import { splitMix64 } from './split';
 
@@ -40,7 +40,7 @@ export function dropoutThreshold(rate: number): number {
   return Math.min(4294967295, roundHalfEven(Math.fround(rate) * 4294967296));
 }
 
-/** A kept element's value, (float)(1.0 / (1.0 - rate)). */
+/** What the graph multiplies a kept element by, (float)(1.0 / (1.0 - rate)). */
 export function dropoutScale(rate: number): number {
   return Math.fround(1 / (1 - Math.fround(rate)));
 }
@@ -49,7 +49,7 @@ export function dropoutScale(rate: number): number {
  * Fills out[0, length) with elements [offset, offset + length) of the stream of (seed, step). The index wraps to 32
  * bits as .NET's (uint)offset does. seed is the run's seed as .NET's (ulong)seed: BigInt.asUintN(64, BigInt(seed)).
  */
-export function fillDropoutMask(out: Float32Array, length: number, rate: number, seed: bigint, step: bigint, offset: number): void {
+export function fillDropoutMask(out: Uint8Array, length: number, rate: number, seed: bigint, step: bigint, offset: number): void {
   if (!(Math.fround(rate) < 1)) throw new RangeError(`Dropout rate must be below 1 (got ${rate}).`);
   if (Math.fround(rate) <= 0) {
     out.fill(1, 0, length);
@@ -57,9 +57,8 @@ export function fillDropoutMask(out: Float32Array, length: number, rate: number,
   }
   const [k0, k1] = dropoutKeys(seed, step);
   const threshold = dropoutThreshold(rate);
-  const kept = dropoutScale(rate);
   const first = offset % 4294967296;
-  for (let i = 0; i < length; i++) out[i] = dropoutHash(first + i, k0, k1) >= threshold ? kept : 0;
+  for (let i = 0; i < length; i++) out[i] = dropoutHash(first + i, k0, k1) >= threshold ? 1 : 0;
 }
 
 /** One entry of the manifest's dropout_masks. */
@@ -73,7 +72,7 @@ export interface DropoutSite {
 export interface DropoutMask {
   input: string;
   shape: number[];
-  data: Float32Array;
+  data: Uint8Array;
 }
 
 /** A site's shape for this batch: numeric dims as they are, symbolic ones (the batch and sequence) from sizes. */
@@ -92,13 +91,13 @@ export function dropoutShape(site: DropoutSite, sizes: Readonly<Record<string, n
  * Pass buffers (by input name) to reuse memory across steps: a mask is then a prefix view that the next call overwrites.
  */
 export function stepMasks(sites: readonly DropoutSite[], sizes: Readonly<Record<string, number>>, seed: bigint, step: bigint,
-  buffers = new Map<string, Float32Array>()): DropoutMask[] {
+  buffers = new Map<string, Uint8Array>()): DropoutMask[] {
   let offset = 0;
   return sites.map(site => {
     const shape = dropoutShape(site, sizes);
     const count = shape.reduce((p, d) => p * d, 1);
     let buffer = buffers.get(site.input);
-    if (!buffer || buffer.length < count) buffers.set(site.input, buffer = new Float32Array(count));
+    if (!buffer || buffer.length < count) buffers.set(site.input, buffer = new Uint8Array(count));
     fillDropoutMask(buffer, count, site.rate, seed, step, offset);
     offset += count;
     return { input: site.input, shape, data: buffer.subarray(0, count) };

@@ -6,9 +6,10 @@ import type { Manifest } from './manifest';
 
 export const WasmHeapBytes = 4 * 1024 ** 3;
 /**
- * Heap bytes per byte of a step's dropout masks (activations, their gradients, arena slack). Measured with
- * tools/heap-probe.ts on all-MiniLM-L6-v2: one step at 32 x 256 runs (masks 0.71 GiB), at 32 x 288 it fails (0.88
- * GiB), so the true factor lies between 4.3 and 5.3; the upper end keeps the guard on the safe side.
+ * Heap bytes per 4 bytes of a step's dropout mask elements (activations, their gradients, arena slack). Measured with
+ * tools/heap-probe.ts on all-MiniLM-L6-v2 when masks were float32: one step at 32 x 256 runs (masks 0.71 GiB), at
+ * 32 x 288 it fails (0.88 GiB), so the true factor lies between 4.3 and 5.3; the upper end keeps the guard on the safe
+ * side. Masks are one byte an element since (format 5), which only lowers the true need.
  */
 export const ActivationsPerMaskByte = 5.3;
 const RuntimeBytes = 64 * 1024 ** 2;

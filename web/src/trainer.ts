@@ -29,7 +29,7 @@ export class AdapterTrainer {
   ) {}
 
   /** Dropout mask buffers, one per site, grown to the largest batch seen: a step allocates no mask arrays. */
-  private readonly maskBuffers = new Map<string, Float32Array>();
+  private readonly maskBuffers = new Map<string, Uint8Array>();
 
   /** With 'webgpu', <paramref>ort</paramref> is onnxruntime-web's WebGPU bundle, which has no double kernels. */
   static async create(ort: OrtModule, artifacts: Artifacts, provider: ExecutionProvider = 'wasm'): Promise<AdapterTrainer> {
@@ -124,7 +124,7 @@ export class AdapterTrainer {
       const sizes = { [this.batchDims[0]]: batch.batchSize, [this.batchDims[1]]: batch.sequenceLength };
       // Safe to reuse: the WebAssembly and WebGPU backends copy inputs into their own memory before a Run returns.
       for (const mask of stepMasks(this.manifest.dropout_masks, sizes, values.maskSeed, values.maskStep, this.maskBuffers))
-        feeds[mask.input] = new ort.Tensor('float32', mask.data, mask.shape);
+        feeds[mask.input] = new ort.Tensor('uint8', mask.data, mask.shape);
     }
     return feeds;
   }

@@ -16,9 +16,10 @@ public sealed record ArtifactManifest
     public const string FileName = "manifest.json";
     /// <summary>
     /// Bumped whenever the contract changes (2: dropout masks are float 0 or 1/(1-p); 3: one adapter spec in the
-    /// recipe; 4: the typed recipe, the task, the loss terms and every fed input's source); part of the cache key.
+    /// recipe; 4: the typed recipe, the task, the loss terms and every fed input's source; 5: dropout masks are uint8
+    /// 0 or 1, the graph scales by 1/(1-p)); part of the cache key.
     /// </summary>
-    public const int CurrentFormat = 4;
+    public const int CurrentFormat = 5;
 
     public int Format { get; init; } = CurrentFormat;
     public required string BaseModel { get; init; }
@@ -100,5 +101,5 @@ public sealed record TensorSpec(string Name, string ElementType, IReadOnlyList<s
         new(name, DataTypes.Name(type.ElemType), type.Shape?.Select(d => d.ToString()).ToList() ?? []);
 }
 
-/// <summary>A fed dropout mask: the bool input's name, its dims (symbolic names resolved per batch) and the drop rate.</summary>
+/// <summary>A fed dropout mask: the uint8 input's name (1 = kept), its dims (symbolic names resolved per batch) and the drop rate.</summary>
 public sealed record DropoutMaskSpec(string Input, IReadOnlyList<string> Dims, float Rate);

@@ -79,6 +79,7 @@ public static class ShapeInference
             case OpTypes.MatMul: return [new(elem, MatMulShape(x, In(1)))];
             case OpTypes.MatMulInteger: return [new((int)DataType.Int32, MatMulShape(x, In(1)))];
             case OpTypes.DynamicQuantizeLinear: return [new((int)DataType.Uint8, x?.Shape), new((int)DataType.Float, []), new((int)DataType.Uint8, [])];
+            case OpTypes.DequantizeLinear: return [new(In(1)?.ElemType ?? (int)DataType.Float, x?.Shape)];
             case OpTypes.Gemm: return [new(elem, GemmShape(n, x, In(1)))];
             case OpTypes.Transpose: return [new(elem, TransposeShape(n, x))];
             case OpTypes.Gather: return [new(elem, GatherShape(n, x, In(1)))];

@@ -14,6 +14,7 @@ public sealed record TensorFeed(string Name, Array Data, long[] Shape)
         long[] l => OrtValue.CreateTensorValueFromMemory(l, Shape),
         int[] i => OrtValue.CreateTensorValueFromMemory(i, Shape),
         bool[] b => OrtValue.CreateTensorValueFromMemory(b, Shape),
+        byte[] u => OrtValue.CreateTensorValueFromMemory(u, Shape),
         _ => throw new NotSupportedException($"Feed '{Name}': element type {Data.GetType().GetElementType()?.Name} is not supported."),
     };
 }

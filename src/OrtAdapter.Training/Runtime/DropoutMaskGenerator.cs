@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace OrtAdapter.Training.Runtime;
@@ -14,7 +13,7 @@ namespace OrtAdapter.Training.Runtime;
 /// shifts, so that <see cref="DropoutMaskGraph"/> computes the same bits with standard ONNX ops (Mul, Add, and Div by
 /// 2¹⁶ for the shift) on any execution provider: the CUDA provider has those and no bitwise ops. Here it runs sixteen
 /// or eight lanes at a time (a W1 step needs 58 M mask elements), the scalar tail with the same function. A mask
-/// element is 0 (dropped) or 1/(1-rate) (kept), so the graph applies dropout with a single Mul.
+/// element is one byte, 0 (dropped) or 1 (kept); the graph scales kept elements by 1/(1-rate) (<see cref="Scale"/>).
 /// </summary>
 public static class DropoutMaskGenerator
 {
@@ -23,17 +22,17 @@ public static class DropoutMaskGenerator
     internal const int Rounds = 4;
 
     /// <summary>
-    /// Fills the first <paramref name="length"/> elements of <paramref name="mask"/> with elements
-    /// [<paramref name="offset"/>, offset + length) of the step's stream: 1/(1-rate) where kept (probability 1 - rate), else 0.
+    /// Fills the first <paramref name="length"/> bytes of <paramref name="mask"/> with elements
+    /// [<paramref name="offset"/>, offset + length) of the step's stream: 1 where kept (probability 1 - rate), else 0.
     /// </summary>
-    public static void Fill(float[] mask, int length, float rate, ulong seed, long step, long offset)
+    public static void Fill(byte[] mask, int length, float rate, ulong seed, long step, long offset)
     {
         CheckRate(rate);
-        if (rate <= 0f) { mask.AsSpan(0, length).Fill(1f); return; }
+        if (rate <= 0f) { mask.AsSpan(0, length).Fill(1); return; }
         var (k0, k1) = Keys(seed, step);
-        // One thread: sixteen lanes write faster than memory takes them (a W1 step's 233 MB of masks in ~14 ms on
-        // one core), so a parallel fill only added thread-pool latency.
-        FillRange(MemoryMarshal.Cast<float, uint>(mask.AsSpan(0, length)), (uint)offset, k0, k1, Threshold(rate), BitConverter.SingleToUInt32Bits(Scale(rate)));
+        // One thread: the lanes write faster than memory takes them (a W1 step's 58 MB of masks), so a parallel fill
+        // only added thread-pool latency.
+        FillRange(mask.AsSpan(0, length), (uint)offset, k0, k1, Threshold(rate));
     }
 
     /// <summary>The 32-bit value that decides element <paramref name="index"/>: kept when it is at least <see cref="Threshold"/>.</summary>
@@ -54,29 +53,32 @@ public static class DropoutMaskGenerator
     /// <summary>rate·2³², rounded: the hash values below it are dropped.</summary>
     public static uint Threshold(float rate) => (uint)Math.Min(uint.MaxValue, Math.Round(rate * 4294967296.0));
 
-    /// <summary>The value of a kept element, 1/(1-rate).</summary>
+    /// <summary>What a kept element is multiplied by, 1/(1-rate) in float32, as the training graph states it.</summary>
     public static float Scale(float rate) => (float)(1.0 / (1.0 - rate));
 
     internal static void CheckRate(float rate) => ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(rate, 1f);
 
-    /// <summary>bits[j] = the kept value's bits or 0, by <see cref="Hash"/>(first + j).</summary>
-    static void FillRange(Span<uint> bits, uint first, uint k0, uint k1, uint threshold, uint kept)
+    /// <summary>mask[j] = 1 when <see cref="Hash"/>(first + j) reaches the threshold, else 0.</summary>
+    static void FillRange(Span<byte> mask, uint first, uint k0, uint k1, uint threshold)
     {
-        int i = 0, end = bits.Length;
-        // Sixteen lanes where the CPU has them (twice the rate of eight), then eight, then the scalar tail.
+        int i = 0, end = mask.Length;
+        // Four vectors of hashes narrow to one of bytes: 64 elements a round with sixteen lanes, then 32 with eight,
+        // then the scalar tail.
         if (Vector512.IsHardwareAccelerated)
         {
-            var (lanes, limit, keep) = (Vector512<uint>.Indices + Vector512.Create(first), Vector512.Create(threshold), Vector512.Create(kept));
-            for (; i + 16 <= end; i += 16)
-                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Hash(Vector512.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
+            var (lanes, limit) = (Vector512<uint>.Indices + Vector512.Create(first), Vector512.Create(threshold));
+            Vector512<uint> Kept(int at) => Vector512.GreaterThanOrEqual(Hash(Vector512.Create((uint)at) + lanes, k0, k1), limit) & Vector512<uint>.One;
+            for (; i + 64 <= end; i += 64)
+                Vector512.Narrow(Vector512.Narrow(Kept(i), Kept(i + 16)), Vector512.Narrow(Kept(i + 32), Kept(i + 48))).StoreUnsafe(ref mask[i]);
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var (lanes, limit, keep) = (Vector256<uint>.Indices + Vector256.Create(first), Vector256.Create(threshold), Vector256.Create(kept));
-            for (; i + 8 <= end; i += 8)
-                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Hash(Vector256.Create((uint)i) + lanes, k0, k1), limit), keep, default).StoreUnsafe(ref bits[i]);
+            var (lanes, limit) = (Vector256<uint>.Indices + Vector256.Create(first), Vector256.Create(threshold));
+            Vector256<uint> Kept(int at) => Vector256.GreaterThanOrEqual(Hash(Vector256.Create((uint)at) + lanes, k0, k1), limit) & Vector256<uint>.One;
+            for (; i + 32 <= end; i += 32)
+                Vector256.Narrow(Vector256.Narrow(Kept(i), Kept(i + 8)), Vector256.Narrow(Kept(i + 16), Kept(i + 24))).StoreUnsafe(ref mask[i]);
         }
-        for (; i < end; i++) bits[i] = Hash(first + (uint)i, k0, k1) >= threshold ? kept : 0u;
+        for (; i < end; i++) mask[i] = Hash(first + (uint)i, k0, k1) >= threshold ? (byte)1 : (byte)0;
     }
 
     // Hash, lane by lane.

@@ -11,7 +11,7 @@ namespace OrtAdapter.Training.Runtime;
 /// and <see cref="Key1"/> (uint32 scalars) and per site <c>{mask}/start</c>, <c>{mask}/end</c> (int32 scalars: its
 /// range of the step's stream) and <c>{mask}/shape</c> (int64 [rank]) — a few bytes a step instead of the masks. Per
 /// site: Range → Cast to uint32 → the hash (Mul, Add, and the 16-bit rotation as Div by 2¹⁶ plus Mul by 2¹⁶: wrapping
-/// uint32 arithmetic, exact on every provider) → Less than the threshold → Where 0 or 1/(1-rate) → Reshape to an
+/// uint32 arithmetic, exact on every provider) → Less than the threshold → Not → Cast to uint8 (1 = kept) → Reshape to an
 /// output named like the training graph's mask input. (One Range over the whole stream and a Split made the CUDA
 /// step 2.7x slower than a pass per site.)
 /// </summary>
@@ -35,7 +35,7 @@ public static class DropoutMaskGraph
             graph.Proto.Input.Add(RuntimeModel.Value(Start(site.Input), i32, []));
             graph.Proto.Input.Add(RuntimeModel.Value(End(site.Input), i32, []));
             graph.Proto.Input.Add(RuntimeModel.Value(Shape(site.Input), (int)DataType.Int64, [Dim.Of(site.Dims.Count)]));
-            graph.Proto.Output.Add(RuntimeModel.Value(site.Input, (int)DataType.Float, site.Dims.Select(d => long.TryParse(d, out var v) ? Dim.Of(v) : Dim.Named(d)).ToList()));
+            graph.Proto.Output.Add(RuntimeModel.Value(site.Input, (int)DataType.Uint8, site.Dims.Select(d => long.TryParse(d, out var v) ? Dim.Of(v) : Dim.Named(d)).ToList()));
         }
         graph.Invalidate();
 
@@ -52,7 +52,7 @@ public static class DropoutMaskGraph
             var hash = y;
             for (int r = 0; r < Rounds; r++) hash = Rotate16(s.Add(s.Mul(hash, hash), r % 2 == 0 ? y : z));
             var dropped = s.Less(hash, U32(Threshold(site.Rate)));
-            var mask = s.Where(dropped, s.Scalar(0, (int)DataType.Float), s.Scalar(Scale(site.Rate), (int)DataType.Float));
+            var mask = s.Cast(s.Op(OpTypes.Not, [dropped]), (int)DataType.Uint8);
             graph.AddNode(new NodeProto { OpType = OpTypes.Reshape, Name = $"{site.Input}/Reshape", Input = { mask, Shape(site.Input) }, Output = { site.Input } });
         }
         graph.CleanupAndSort();

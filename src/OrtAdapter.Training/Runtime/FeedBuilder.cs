@@ -12,7 +12,7 @@ namespace OrtAdapter.Training.Runtime;
 public sealed class FeedBuilder : IDisposable
 {
     readonly List<OrtValue> _owned = [];
-    readonly Dictionary<string, float[]> _maskBuffers = new(StringComparer.Ordinal);
+    readonly Dictionary<string, byte[]> _maskBuffers = new(StringComparer.Ordinal);
     readonly IReadOnlyList<DropoutMaskSpec> _masks;
     readonly DeviceDropoutMasks? _deviceMasks;
     readonly string[] _batchDimNames;
@@ -101,7 +101,7 @@ public sealed class FeedBuilder : IDisposable
             var (spec, shape) = (_masks[site], shapes[site]);
             var count = checked((int)shape.Aggregate(1L, (p, d) => p * d));
             // One buffer per site, grown to the largest batch seen; a batch uses its prefix.
-            if (!_maskBuffers.TryGetValue(spec.Input, out var mask) || mask.Length < count) _maskBuffers[spec.Input] = mask = new float[count];
+            if (!_maskBuffers.TryGetValue(spec.Input, out var mask) || mask.Length < count) _maskBuffers[spec.Input] = mask = new byte[count];
             DropoutMaskGenerator.Fill(mask, count, spec.Rate, seed, step, offset);
             offset += count;
             var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, count), shape);

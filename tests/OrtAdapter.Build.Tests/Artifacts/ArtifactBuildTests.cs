@@ -62,8 +62,8 @@ public sealed class ArtifactBuildTests
         foreach (var m in loaded.DropoutMasks)
         {
             Assert.Contains(m.Input, trainingInputs);
-            // Masks are fed as the masked value's type (0 or 1/(1-p)), applied by one Mul.
-            Assert.AreEqual("float", loaded.TrainingInputs.Single(i => i.Name == m.Input).ElementType);
+            // Masks are fed one byte an element (0 or 1); the graph scales kept elements by 1/(1-p).
+            Assert.AreEqual("uint8", loaded.TrainingInputs.Single(i => i.Name == m.Input).ElementType);
             Assert.IsFalse(loaded.EvalInputs.Any(i => i.Name == m.Input), $"eval graph has no dropout ({m.Input})");
         }
 

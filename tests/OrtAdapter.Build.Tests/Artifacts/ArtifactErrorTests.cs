@@ -32,7 +32,7 @@ public sealed class ArtifactErrorTests
     [TestMethod]
     [DataRow("\"recipe\": {", "\"recipe\": null, \"x\": {", "$.recipe")]
     [DataRow("\"training_inputs\": [", "\"training_inputs\": null, \"x\": [", "$.training_inputs")]
-    [DataRow("\"format\": 4", "\"format\": 3", "manifest format 3, this build reads 4; rebuild the artifacts")]
+    [DataRow("\"format\": 5", "\"format\": 4", "manifest format 4, this build reads 5; rebuild the artifacts")]
     [DataRow("\"num_labels\": 2", "\"num_labels\": 2, \"num_labels\": 3", "num_labels")]
     public void ABrokenContractIsRefusedByName(string from, string to, string expected)
     {

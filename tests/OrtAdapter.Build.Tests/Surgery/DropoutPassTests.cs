@@ -25,12 +25,11 @@ public sealed class DropoutPassTests
         Assert.IsTrue(sites.All(s => s.Rate == 0.1f));
         foreach (var s in sites)
         {
-            // The mask has the value's element type (float here) and is applied by one Mul: x·mask.
+            // The mask is one byte an element, dequantized to 0 or 1/(1-p) and applied by one Mul: x·mask.
             var input = graph.Proto.Input.Single(i => i.Name == s.MaskInput);
-            Assert.AreEqual((int)TensorProto.Types.DataType.Float, input.Type.TensorType.ElemType);
-            var reader = graph.Consumers(s.MaskInput).Single();
-            Assert.AreEqual(OpTypes.Mul, reader.OpType, $"mask '{s.MaskInput}'");
-            CollectionAssert.AreEquivalent(new[] { s.Value, s.MaskInput }, reader.Input.ToArray(), $"mask '{s.MaskInput}'");
+            Assert.AreEqual((int)TensorProto.Types.DataType.Uint8, input.Type.TensorType.ElemType);
+            var apply = Apply(graph, s);
+            Assert.AreEqual(apply, graph.Consumers(s.Value).Single(), $"mask '{s.MaskInput}': the value is read by its dropout Mul only");
         }
         Assert.IsFalse(graph.Nodes.Any(n => n.OpType == OpTypes.Dropout), "masks are fed, never drawn by ONNX Dropout");
     }
@@ -45,7 +44,7 @@ public sealed class DropoutPassTests
         var sites = new DropoutPass(new DropoutOptions { HiddenRate = 0.25f, AttentionRate = 0.1f }).Apply(graph, structure);
         // Expose each checked site's input and its dropped value, as computed by ORT in the same run.
         var checkedSites = new[] { sites[0], sites[1], sites[^1] };
-        var dropped = checkedSites.Select(s => graph.Consumers(s.Value).Single(n => n.OpType == OpTypes.Mul && n.Input.Contains(s.MaskInput)).Output[0]).ToList();
+        var dropped = checkedSites.Select(s => Apply(graph, s).Output[0]).ToList();
         foreach (var s in checkedSites) SurgeryOrt.Expose(graph, s.Value);
         foreach (var d in dropped) SurgeryOrt.Expose(graph, d);
 
@@ -59,8 +58,8 @@ public sealed class DropoutPassTests
             float scale = (float)(1.0 / (1.0 - site.Rate));
             for (int i = 0; i < x.Length; i++)
             {
-                Assert.IsTrue(mask[i] == 0f || mask[i] == scale, $"mask {site.MaskInput}[{i}] is 0 or 1/(1-p)");
-                Assert.AreEqual(mask[i] != 0f ? x[i] * scale : 0f, y[i], $"site {site.MaskInput}[{i}]");
+                Assert.IsTrue(mask[i] is 0 or 1, $"mask {site.MaskInput}[{i}] is 0 or 1");
+                Assert.AreEqual(mask[i] != 0 ? x[i] * scale : 0f, y[i], $"site {site.MaskInput}[{i}]");
             }
         }
         var expected = SurgeryOrt.Run(SurgeryModels.Load(model, file));
@@ -91,8 +90,8 @@ public sealed class DropoutPassTests
                 sites = new DropoutPass().Apply(graph, s);
             }
             var site = sites.Single(x => x.Value == s.Blocks[2].Ffn.Projection.Output);
-            var apply = graph.Consumers(site.Value).Single();
-            Assert.IsTrue(apply.OpType == OpTypes.Mul && apply.Input.Contains(site.MaskInput), $"the projection is read only by its dropout Mul, not {apply.Name}");
+            var apply = Apply(graph, site);
+            Assert.AreEqual(apply, graph.Consumers(site.Value).Single(), "the projection is read only by its dropout Mul");
             var dropped = apply.Output[0];
             var readers = graph.Consumers(dropped);
             Assert.IsTrue(readers.Count == 2 && readers.All(n => n.Name.StartsWith("adapter.layer2.ffn/", StringComparison.Ordinal)),
@@ -149,15 +148,26 @@ public sealed class DropoutPassTests
         StringAssert.Contains(e.Message, $"Dropout site '{odd}': its rank is unknown");
     }
 
-    /// <summary>Masks as fed to a training graph: 1/(1-p) where kept (probability <paramref name="keep"/>), else 0.</summary>
-    static Dictionary<string, float[]> RandomMasks(IEnumerable<DropoutSite> sites, int seed, double keep)
+    /// <summary>The Mul that applies a site's mask: x · DequantizeLinear(mask, 1/(1-p)).</summary>
+    static NodeProto Apply(OnnxGraph graph, DropoutSite site)
+    {
+        var dequantize = graph.Consumers(site.MaskInput).Single();
+        Assert.AreEqual(OpTypes.DequantizeLinear, dequantize.OpType, $"mask '{site.MaskInput}'");
+        Assert.AreEqual((float)(1.0 / (1.0 - site.Rate)), (float)GraphConstants.ScalarValue(graph, dequantize.Input[1])!.Value, "the scale 1/(1-p)");
+        var apply = graph.Consumers(dequantize.Output[0]).Single();
+        Assert.AreEqual(OpTypes.Mul, apply.OpType, $"mask '{site.MaskInput}'");
+        CollectionAssert.AreEquivalent(new[] { site.Value, dequantize.Output[0] }, apply.Input.ToArray(), $"mask '{site.MaskInput}'");
+        return apply;
+    }
+
+    /// <summary>Masks as fed to a training graph: 1 where kept (probability <paramref name="keep"/>), else 0.</summary>
+    static Dictionary<string, byte[]> RandomMasks(IEnumerable<DropoutSite> sites, int seed, double keep)
     {
         var rng = new Random(seed);
         return sites.ToDictionary(s => s.MaskInput, s =>
         {
-            var scale = (float)(1.0 / (1.0 - s.Rate));
-            var mask = new float[TensorData.ElementCount(SurgeryOrt.Shape(s.Dims))];
-            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < keep ? scale : 0f;
+            var mask = new byte[TensorData.ElementCount(SurgeryOrt.Shape(s.Dims))];
+            for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < keep ? (byte)1 : (byte)0;
             return mask;
         });
     }

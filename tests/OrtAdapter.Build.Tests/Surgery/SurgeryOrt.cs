@@ -10,7 +10,7 @@ static class SurgeryOrt
     public const int Batch = 2, Sequence = 8;
 
     /// <summary>Runs <paramref name="graph"/> on the fixed batch, feeding <paramref name="masks"/> (float: 0 or 1/(1-p)) to dropout mask inputs; returns every float output.</summary>
-    public static Dictionary<string, float[]> Run(OnnxGraph graph, IReadOnlyDictionary<string, float[]>? masks = null)
+    public static Dictionary<string, float[]> Run(OnnxGraph graph, IReadOnlyDictionary<string, byte[]>? masks = null)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(ModelFile.ToBytes(graph.Model), options);
@@ -36,7 +36,7 @@ static class SurgeryOrt
         _ => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture),
     })];
 
-    static OrtValue Feed(string name, NodeMetadata meta, IReadOnlyDictionary<string, float[]>? masks)
+    static OrtValue Feed(string name, NodeMetadata meta, IReadOnlyDictionary<string, byte[]>? masks)
     {
         long[] shape = [Batch, Sequence];
         switch (name)

@@ -5,19 +5,18 @@ namespace OrtAdapter.Training.Tests.Runtime;
 [TestClass]
 public sealed class DropoutMaskGeneratorTests
 {
-    static float[] Mask(int length, float rate, ulong seed, long step, long offset)
+    static byte[] Mask(int length, float rate, ulong seed, long step, long offset)
     {
-        var mask = new float[length];
+        var mask = new byte[length];
         DropoutMaskGenerator.Fill(mask, length, rate, seed, step, offset);
         return mask;
     }
 
-    /// <summary>How many elements are kept (equal to 1/(1-rate)); fails if any element is neither that nor exactly 0.</summary>
-    static int Kept(float[] mask, float rate)
+    /// <summary>How many elements are kept (1); fails if any element is neither 1 nor 0 (dropped).</summary>
+    static int Kept(byte[] mask, float rate)
     {
-        var scale = (float)(1.0 / (1.0 - rate));
-        var kept = mask.Count(v => v == scale);
-        Assert.AreEqual(mask.Length - kept, mask.Count(v => v == 0f), $"every element is 0 (dropped) or 1/(1-{rate}) = {scale} (kept)");
+        var kept = mask.Count(v => v == 1);
+        Assert.AreEqual(mask.Length - kept, mask.Count(v => v == 0), $"every element is 0 (dropped) or 1 (kept), rate {rate}");
         return kept;
     }
 
@@ -27,9 +26,11 @@ public sealed class DropoutMaskGeneratorTests
         CollectionAssert.AreEqual(Mask(10_000, 0.1f, 3, 17, 2), Mask(10_000, 0.1f, 3, 17, 2));
         // A longer buffer's prefix is the same mask: a batch's shape does not change the draws of its first elements.
         CollectionAssert.AreEqual(Mask(1000, 0.1f, 3, 17, 2), Mask(5000, 0.1f, 3, 17, 2).Take(1000).ToArray());
-        // Short masks (scalar code only) equal the prefix of a long one (eight lanes at a time): one function of the index.
+        // Every length, so every mix of 64- and 32-element rounds and the scalar tail, gives the prefix of a long mask:
+        // one function of the index.
         var longer = Mask(1000, 0.3f, 9, 4, 1);
-        for (int n = 1; n <= 17; n++) CollectionAssert.AreEqual(longer.Take(n).ToArray(), Mask(n, 0.3f, 9, 4, 1), $"length {n}");
+        for (int n = 1; n <= 200; n++) CollectionAssert.AreEqual(longer.Take(n).ToArray(), Mask(n, 0.3f, 9, 4, 1), $"length {n}");
+        Assert.AreEqual(DropoutMaskGenerator.Hash(1 + 150, DropoutMaskGenerator.Keys(9, 4).K0, DropoutMaskGenerator.Keys(9, 4).K1) >= DropoutMaskGenerator.Threshold(0.3f) ? 1 : 0, longer[150], "element 150 by the scalar hash");
         // Long masks are deterministic too.
         CollectionAssert.AreEqual(Mask(3_000_001, 0.25f, 5, 1, 0), Mask(3_000_001, 0.25f, 5, 1, 0));
     }
@@ -79,7 +80,7 @@ public sealed class DropoutMaskGeneratorTests
         const float rate = 0.5f;
         var mask = Mask(n, rate, 7, 3, 1);
         int pairs = n - period, both = 0;
-        for (int i = 0; i < pairs; i++) if (mask[i] == 0f && mask[i + period] == 0f) both++;
+        for (int i = 0; i < pairs; i++) if (mask[i] == 0 && mask[i + period] == 0) both++;
         var p = rate * rate;
         Assert.AreEqual(pairs * p, both, Tolerances.MaskSigmas * Math.Sqrt(pairs * p * (1 - p)), $"period {period}");
     }
@@ -99,9 +100,9 @@ public sealed class DropoutMaskGeneratorTests
     [TestMethod]
     public void RateZeroKeepsEverythingAndOnlyThePrefixIsWritten()
     {
-        // Rate 0 keeps everything at scale 1/(1-0) = 1; elements past the length keep their contents (a -1 sentinel).
-        var mask = Enumerable.Repeat(-1f, 10).ToArray();
+        // Rate 0 keeps everything; elements past the length keep their contents (a 255 sentinel).
+        var mask = Enumerable.Repeat((byte)255, 10).ToArray();
         DropoutMaskGenerator.Fill(mask, 6, 0f, 1, 1, 0);
-        CollectionAssert.AreEqual(new[] { 1f, 1f, 1f, 1f, 1f, 1f, -1f, -1f, -1f, -1f }, mask);
+        CollectionAssert.AreEqual(new byte[] { 1, 1, 1, 1, 1, 1, 255, 255, 255, 255 }, mask);
     }
 }

@@ -9,7 +9,7 @@ export type LearningRateDecay = 'linear' | 'cosine' | 'constant';
 export const TRAINER_DEFAULTS = {
   epochs: 10,
   batchSize: 32,
-  evalBatchSize: 32,
+  evalBatchSize: 16,
   learningRate: 1e-3,
   warmupFraction: 0.1,
   decay: 'linear' as LearningRateDecay,

@@ -57,6 +57,7 @@ public sealed class AdapterSessions : IDisposable
             // The first CUDA session is where a missing GPU or a driver too old for CUDA 13 shows.
             throw new InvalidOperationException(CudaProvider.Explain(device, e.Message), e);
         }
+        if (!device.IsCuda) _frozen.ReleaseReadPages();
         _trainBinding = _train.CreateIoBinding();
         _evalBinding = _eval.CreateIoBinding();
         _trainInputs = _train.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtAdapter.Onnx;
@@ -51,6 +52,26 @@ public sealed unsafe class FrozenWeights : IDisposable
     {
         foreach (var (name, value) in _values) options.AddInitializer(name, value);
     }
+
+    /// <summary>
+    /// Lets the system drop the mapped pages read so far. Creating the sessions reads nearly every weight (pre-packing
+    /// copies the MatMul weights, constant folding transposes them), after which a training step reads only the
+    /// embedding rows of its tokens and the small tensors: the dropped pages come back from the page cache when read,
+    /// and the rest stop counting in the process's memory (MiniLM: 84 of 90 MB resident before, the used ones after).
+    /// Linux only (madvise); elsewhere the pages stay.
+    /// </summary>
+    public void ReleaseReadPages()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var length = (nuint)_view.Capacity;
+        if (length > 0 && Madvise((nint)_base, length, DontNeed) != 0)
+            throw new InvalidOperationException($"madvise(MADV_DONTNEED) on the frozen weights failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    const int DontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    static extern int Madvise(nint address, nuint length, int advice);
 
     public void Dispose()
     {

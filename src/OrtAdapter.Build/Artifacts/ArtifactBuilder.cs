@@ -22,9 +22,10 @@ public static class ArtifactBuilder
     /// Bumped whenever the same recipe would give other graphs (a gradient rule, pass or optimizer change) while the
     /// manifest's contract stays: part of the cache key. 2: fan-in as Adds; GELU and op-by-op LayerNorm pattern rules;
     /// 3: GELU's gradient recomputes from its input alone.
-    /// 4: products whose operands outlive them are recomputed in the backward (Rematerialization).
+    /// 4: products whose operands outlive them are recomputed in the backward (Rematerialization); 5: the head's
+    /// dropout mask is one byte an element too.
     /// </summary>
-    public const int GeneratorVersion = 4;
+    public const int GeneratorVersion = 5;
 
     public const string TrainingModel = "training_model.onnx", EvalModel = "eval_model.onnx",
         OptimizerModel = "optimizer_model.onnx", FrozenWeights = "frozen_weights.bin", CheckpointFolder = "checkpoint";

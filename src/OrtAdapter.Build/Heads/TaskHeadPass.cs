@@ -1,3 +1,4 @@
+using OrtAdapter.Build.Surgery;
 using OrtAdapter.Onnx;
 using OrtAdapter.Onnx.Protobuf;
 using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
@@ -40,11 +41,10 @@ public static class TaskHeadPass
         var x = pooled;
         if (options.Dropout > 0)
         {
-            // Inverted dropout with a fed mask: y = mask ? x / (1 - p) : 0.
+            // Inverted dropout with a fed mask, like the encoder's: uint8, 1 where kept; kept values scaled by 1/(1-p).
             mask = HeadNames.DropoutMask;
-            // Fed like the encoder's dropout masks: 0 (dropped) or 1/(1-p) (kept).
-            NamedValues.AddInput(graph, mask, elem, batch, Dim.Of(hidden));
-            x = b.Mul(x, mask);
+            NamedValues.AddInput(graph, mask, (int)DataType.Uint8, batch, Dim.Of(hidden));
+            x = DropoutPass.ApplyMask(b, x, mask, (float)options.Dropout, elem);
         }
 
         graph.AddInitializer(InitialWeight(hidden, options.Outputs, options.Seed, elem));

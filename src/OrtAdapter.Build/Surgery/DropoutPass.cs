@@ -45,6 +45,19 @@ public sealed class DropoutPass(DropoutOptions? options = null)
         return sites;
     }
 
+    /// <summary>
+    /// <c>value · mask / (1 - rate)</c> for a uint8 mask (1 = kept): DequantizeLinear gives the scaled float mask in
+    /// one op (float32 values, opset 10+), else Cast and Mul. The scale is 1/(1-rate) in float32 as the trainers take it.
+    /// </summary>
+    public static string ApplyMask(OpBuilder b, string value, string mask, float rate, int elemType)
+    {
+        var scale = 1.0 / (1.0 - rate);
+        var factor = elemType == (int)DataType.Float && b.Opset >= 10
+            ? b.Op(OpTypes.DequantizeLinear, [mask, b.Scalar((float)scale, elemType)])
+            : b.Mul(b.Cast(mask, elemType), b.Scalar(scale, elemType));
+        return b.Mul(value, factor);
+    }
+
     static DropoutSite Insert(OnnxGraph g, DropoutPoint point, int k, Dictionary<string, TensorType> types)
     {
         if (!g.IsDefined(point.Value)) throw new InvalidOperationException($"Dropout point '{point.Value}' is not a value of the graph.");
@@ -61,11 +74,7 @@ public sealed class DropoutPass(DropoutOptions? options = null)
         g.Invalidate();
 
         var b = new OpBuilder(g, $"dropout.{k}");
-        var scale = 1.0 / (1.0 - point.Rate);
-        var factor = type.ElemType == (int)DataType.Float && g.OpsetVersion() >= 10
-            ? b.Op(OpTypes.DequantizeLinear, [mask, b.Scalar((float)scale, type.ElemType)])
-            : b.Mul(b.Cast(mask, type.ElemType), b.Scalar(scale, type.ElemType));
-        var kept = b.Mul(point.Value, factor);
+        var kept = ApplyMask(b, point.Value, mask, point.Rate, type.ElemType);
         g.ReplaceAllUses(point.Value, kept, except: g.Producer(kept));
         return new DropoutSite(mask, dims, point.Rate, point.Value);
     }

@@ -48,12 +48,12 @@ public sealed class TaskHeadPassTests
         var g = new HeadGraph(Batch, Seq, Hidden);
         var result = TaskHeadPass.Apply(g.Graph, new TaskHeadOptions { Outputs = 2, Dropout = 0.25 });
         Assert.AreEqual(HeadNames.DropoutMask, result.DropoutMask);
-        // The mask has the pooled value's type (double here): 0 where dropped, 1/(1-p) where kept.
-        Assert.AreEqual("double[batch, 5]", ShapeInference.Infer(g.Graph)[HeadNames.DropoutMask].ToString());
+        // The mask is one byte an element, as the encoder's: 0 where dropped, 1 where kept; the graph scales by 1/(1-p).
+        Assert.AreEqual("uint8[batch, 5]", ShapeInference.Infer(g.Graph)[HeadNames.DropoutMask].ToString());
 
         var keep = Enumerable.Range(0, Batch * Hidden).Select(i => i % 3 != 1).ToArray();
         var feeds = g.Feeds();
-        feeds.Add(TensorFeed.Of(HeadNames.DropoutMask, keep.Select(k => k ? 1 / 0.75 : 0).ToArray(), Batch, Hidden));
+        feeds.Add(TensorFeed.Of(HeadNames.DropoutMask, keep.Select(k => k ? (byte)1 : (byte)0).ToArray(), Batch, Hidden));
         var run = OrtRunner.Run(g.Graph.Model, feeds, HeadNames.Pooled, HeadNames.Logits);
         var pooled = g.ReferencePooled(PoolingKind.Mean);
         AssertClose(pooled, run[HeadNames.Pooled], "pooled is taken before dropout");

@@ -20,6 +20,16 @@ public sealed class TrainerTests
     };
 
     [TestMethod]
+    public void HeadDropoutTrainsWithItsOneByteMask()
+    {
+        // The head's mask is a dropout site like the encoder's: fed one byte an element by the same generator.
+        using var run = new TinyRun(ArtifactRecipe.Default with { HeadDropout = 0.2 });
+        Assert.AreEqual("uint8", run.Manifest.TrainingInputs.Single(i => i.Name == run.Manifest.DropoutMasks[^1].Input).ElementType);
+        var result = Trainer.Run(Options(run, "run", run.WriteToyData("train.jsonl", 16, seed: 1), epochs: 1), new QuietProgress());
+        Assert.IsTrue(double.IsFinite(result.Test![MetricNames.Loss]));
+    }
+
+    [TestMethod]
     public void AFinishedRunIsNeverOverwrittenAndResumeNeedsACheckpoint()
     {
         using var run = new TinyRun();

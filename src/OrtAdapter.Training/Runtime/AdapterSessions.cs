@@ -129,23 +129,14 @@ public sealed class AdapterSessions : IDisposable
     /// </summary>
     public void ReserveTrainingMemory(IReadOnlyList<(string Name, OrtValue Value)> feeds)
     {
-        _trainBinding.ClearBoundInputs();
-        _trainBinding.ClearBoundOutputs();
-        foreach (var (name, value) in feeds.Where(f => _trainInputs.Contains(f.Name))) _trainBinding.BindInput(name, value);
-        Parameters.BindParameters(_trainBinding, _trainInputs);
         // The fused graph's gradient norm needs every gradient but no update; the unfused graph outputs the gradients.
-        if (_optimizer is null) _trainBinding.BindOutputToDevice(AdamWNames.GradNorm, OrtMemoryInfo.DefaultInstance);
-        else _optimizer.BindGradientOutputs(_trainBinding, _deviceMemory);
-        _trainBinding.SynchronizeBoundInputs();
-        _train.RunWithBinding(_run, _trainBinding);
-        _trainBinding.SynchronizeBoundOutputs();
-        using var discarded = _trainBinding.GetOutputValues();
+        using var discarded = RunTraining(feeds, _optimizer is null ? [AdamWNames.GradNorm] : [], updateInPlace: false);
     }
 
     /// <summary>
     /// Binds the feeds and the scalar outputs, then either the parameters with their "{name}.updated" buffers (fused
-    /// optimizer) or the parameters and device-resident gradient outputs, and runs the training graph. Outputs come
-    /// back in binding order: the scalars first.
+    /// optimizer, <paramref name="updateInPlace"/>) or the parameters alone, with device-resident gradient outputs
+    /// when the optimizer is separate, and runs the training graph. Outputs come back in binding order: the scalars first.
     /// </summary>
     IDisposableReadOnlyCollection<OrtValue> RunTraining(IReadOnlyList<(string Name, OrtValue Value)> feeds, IReadOnlyList<string> scalars, bool updateInPlace,
         OrtMemoryInfo? gradientsTo = null)
@@ -158,7 +149,7 @@ public sealed class AdapterSessions : IDisposable
         else
         {
             Parameters.BindParameters(_trainBinding, _trainInputs);
-            _optimizer!.BindGradientOutputs(_trainBinding, gradientsTo ?? _deviceMemory);
+            _optimizer?.BindGradientOutputs(_trainBinding, gradientsTo ?? _deviceMemory);
         }
         _trainBinding.SynchronizeBoundInputs();
         _train.RunWithBinding(_run, _trainBinding);

@@ -11,6 +11,7 @@ public static class BenchVerb
     {
         var encoder = new Option<string?>("--encoder") { Description = "Encoder .onnx (default: ../shared/models/bench-l6-h384, else an identical-shape synthetic one)." };
         var batch = new Option<int>("--batch-size") { Description = "Sequences per step (W1: 32).", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var sequence = new Option<int>("--sequence-length") { Description = "Tokens per sequence (W1: 128; the default recipe's batches are 15-60).", DefaultValueFactory = _ => 128 }.AtLeast(2);
         var steps = new Option<int>("--steps") { Description = "Timed steps (median reported).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "Intra-op threads (0 = all cores).", DefaultValueFactory = _ => 0 }.AtLeast(0);
         var device = new DeviceOptions();
@@ -20,14 +21,14 @@ public static class BenchVerb
         var profile = new Option<string?>("--profile") { Description = "Write ONNX Runtime profiler traces with this path prefix." };
         var command = new Command("bench", "Benchmark W1: train and eval samples/s, training-step GFLOP/s vs ONNX Runtime's MatMul, peak RSS.")
         {
-            encoder, batch, steps, threads, unfused, precision, profile, infer,
+            encoder, batch, sequence, steps, threads, unfused, precision, profile, infer,
         };
         foreach (var o in device.All) command.Options.Add(o);
         command.SetAction(p =>
         {
             var options = new BenchOptions
             {
-                Encoder = p.GetValue(encoder), BatchSize = p.GetValue(batch), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
+                Encoder = p.GetValue(encoder), BatchSize = p.GetValue(batch), SequenceLength = p.GetValue(sequence), TimedSteps = p.GetValue(steps), Threads = p.GetValue(threads),
                 Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), FuseOptimizer = !p.GetValue(unfused), BasePrecision = p.GetValue(precision), ProfilePrefix = p.GetValue(profile),
                 CacheRoot = Path.Combine(Workspace.Root, "artifacts"),
             };

@@ -47,10 +47,11 @@ public static class TrainVerb
         var weights = new Option<string?>("--loss-weights") { Description = "Override w1,w2 at run time, e.g. 0.8,0.2." }.NumberList();
         var resume = new Option<bool>("--resume") { Description = "Continue the run folder's last checkpoint." };
         var noExport = new Option<bool>("--no-export") { Description = "End with the checkpoint; skip exporting model.onnx and the adapter file." };
+        var profile = new Option<string?>("--profile") { Description = "Write ONNX Runtime profiler traces with this path prefix (tools/profile-summary.sh reads them)." };
         var command = new Command("train", "Train an adapter (default: all-MiniLM-L6-v2, bundled sentiment-uci data, default recipe).")
         {
             artifacts, train, dev, test, text, pair, label, teacher, targetEmbedding, inputColumns, table, query, skipBad, run, epochs, batch, lr, maxLength, bucket, accumulate, seed, threads,
-            evalEvery, checkpointEvery, patience, weights, resume, noExport,
+            evalEvery, checkpointEvery, patience, weights, resume, noExport, profile,
         };
         foreach (var o in recipe.All.Concat(device.All)) command.Options.Add(o);
         command.SetAction(p =>
@@ -82,7 +83,7 @@ public static class TrainVerb
                 Seed = p.GetValue(seed), Device = device.DeviceOf(p), CudaTf32 = device.Tf32Of(p), Threads = p.GetValue(threads),
                 EvalEverySteps = p.GetValue(evalEvery), CheckpointEverySteps = p.GetValue(checkpointEvery), Patience = p.GetValue(patience),
                 LossWeights = OptionChecks.ParseNumbers(p.GetValue(weights)),
-                Resume = p.GetValue(resume),
+                Resume = p.GetValue(resume), ProfilePrefix = p.GetValue(profile),
             };
             TrainResult result;
             try { result = Trainer.Run(Options(), progress); }

@@ -63,6 +63,12 @@ public sealed class TrainOptions
     /// <summary>Continue from the run folder's last checkpoint.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Write ONNX Runtime's profiler traces (one JSON per session, chrome://tracing; tools/profile-summary.sh) with
+    /// this path prefix; null = no profiling.
+    /// </summary>
+    public string? ProfilePrefix { get; init; }
+
     /// <summary>Stop after this many steps in this process (tests of resume); null = run to the end.</summary>
     public long? StopAfterSteps { get; init; }
 }

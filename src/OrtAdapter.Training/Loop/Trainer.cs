@@ -71,7 +71,7 @@ public static class Trainer
         var resume = o.Resume;
         var start = Checkpoint.Load(resume ? lastDir : Path.Combine(o.Artifacts, manifest.Checkpoint));
         var state = resume ? RunState.FromCheckpoint(start.State, lastDir) : new RunState();
-        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors), log: progress.Log);
+        using var sessions = AdapterSessions.Open(o.Artifacts, device, o.Threads, ToFloats(start.Tensors), o.ProfilePrefix, progress.Log);
         using var feeds = sessions.NewFeeds();
         Directory.CreateDirectory(o.RunDirectory);
         if (!resume) RunRecord.Write(o.RunDirectory, record);
@@ -143,6 +143,7 @@ public static class Trainer
             confusionSource = accumulator as ClassificationMetrics;
             log.Append(new MetricsEntry(state.Step, state.BestEpoch, MetricsEntry.TestSplit, testMetrics));
         }
+        if (o.ProfilePrefix is not null) foreach (var trace in sessions.EndProfiling()) progress.Log($"profile: {trace}");
         var result = new TrainResult(state.Step, state.BestEpoch, state.BestStep, bestDev, testMetrics, samples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed, bestDir);
         WriteReport(o.RunDirectory, o.Artifacts, o.MaxLength, metricsPath, result, confusionSource, splits.Labels);
         return result;

@@ -93,6 +93,45 @@ public sealed class MatMulRuleTests
         Assert.IsFalse(backward.Any(n => n.OpType == OpTypes.ReduceSum && Under(zNode, n)), "no batched product summed afterwards");
     }
 
+    /// <summary>
+    /// Attention's scores Q·Kᵀ with Q = Transpose(x, [0,2,1,3]) (the head split): dK = Qᵀ·dS swaps Q's last axes
+    /// through a shape-keeping Reshape, so ONNX Runtime folds the swap into the product (FusedMatMul transA) instead of
+    /// merging it with the head split into one strided copy, [0,2,3,1] of x. The gradients stay exact.
+    /// </summary>
+    [TestMethod]
+    public void ASwapOfATransposedOperandFoldsIntoTheProduct()
+    {
+        var f = new GraphFactory(17, elem: DataType.Float);
+        var x = f.Param("x", [2, 5, 3, 4]);
+        var q = f.B.Transpose(x, 0, 2, 1, 3);
+        var y = f.B.MatMul(q, f.Param("k", [2, 3, 4, 5]));
+        var loss = f.WeightedSumLoss(y, [2, 3, 5, 5]);
+        var report = GradientChecker.Check(f.Model, loss, ["x", "k"], [], Tolerances.Float);
+        GradientBuilder.Build(f.Graph, loss, ["x", "k"]);
+
+        var swap = f.Graph.Nodes.Single(n => n.OpType == OpTypes.Transpose && n.Name.Contains("/grad/", StringComparison.Ordinal)
+            && Attr.GetInts(n, "perm")!.SequenceEqual([0L, 1, 3, 2]) && f.Graph.Producer(n.Input[0])?.OpType == OpTypes.Reshape);
+        Assert.AreEqual(q, f.Graph.Producer(swap.Input[0])!.Input[0], "the swap reads Q through the Reshape");
+        var optimized = Path.Combine(Path.GetTempPath(), $"ortadapter-swap-{Environment.ProcessId}.onnx");
+        try
+        {
+            // The tensors become fed inputs, as in a training graph: ONNX Runtime would fold a graph of constants away.
+            foreach (var t in f.Graph.Proto.Initializer)
+                f.Graph.Proto.Input.Add(new ValueInfoProto { Name = t.Name, Type = new TensorType(t.DataType, [.. t.Dims.Select(Dim.Of)]).ToTypeProto() });
+            f.Graph.Proto.Initializer.Clear();
+            var model = Path.ChangeExtension(optimized, ".in.onnx");
+            ModelFile.Save(f.Model, model);
+            using (var options = new Microsoft.ML.OnnxRuntime.SessionOptions { OptimizedModelFilePath = optimized })
+            using (new Microsoft.ML.OnnxRuntime.InferenceSession(model, options)) { }
+            var nodes = ModelFile.Load(optimized).Graph.Node;
+            File.Delete(model);
+            Assert.IsTrue(nodes.Any(n => n.OpType == "FusedMatMul" && Attr.GetInt(n, "transA", 0) == 1), "ONNX Runtime folds Qᵀ into dK's product");
+            Assert.IsFalse(nodes.Any(n => n.OpType == OpTypes.Transpose && Attr.GetInts(n, "perm")!.SequenceEqual([0L, 2, 3, 1])), "no strided copy of x");
+        }
+        finally { File.Delete(optimized); }
+        Assert.IsTrue(report.Passed, report.Describe());
+    }
+
     /// <summary>numpy matmul's output shape, 1-D operands promoted and the added axis dropped.</summary>
     static long[] MatMulShape(long[] a, long[] b)
     {

@@ -25,7 +25,7 @@ public static class ArtifactBuilder
     /// 4: products whose operands outlive them are recomputed in the backward (Rematerialization); 5: the head's
     /// dropout mask is one byte an element too.
     /// </summary>
-    public const int GeneratorVersion = 6;
+    public const int GeneratorVersion = 7;
 
     public const string TrainingModel = "training_model.onnx", EvalModel = "eval_model.onnx",
         OptimizerModel = "optimizer_model.onnx", FrozenWeights = "frozen_weights.bin", CheckpointFolder = "checkpoint";

@@ -199,6 +199,26 @@ public sealed class AdamWGraphTests
         StringAssert.Contains(missing.Message, "gradient 'w_grad' of parameter 'w'");
     }
 
+    /// <summary>
+    /// The update runs on one flat vector per weight-decay group: its arithmetic nodes do not grow with the number of
+    /// tensors (a default MiniLM step has 50), only the Reshapes, Concats and Splits that flatten and restore them.
+    /// Values stay those of the per-tensor reference (the MatchesReference tests).
+    /// </summary>
+    [TestMethod]
+    public void TheUpdateIsElementWiseOverEachDecayGroupNotEachTensor()
+    {
+        static int Arithmetic(int tensors)
+        {
+            var shapes = Enumerable.Range(0, tensors).Select(i => ($"p{i}", i % 2 == 0 ? new long[] { 3, i + 1 } : [i + 2])).ToList();
+            var model = AdamWGraph.Build(shapes, new AdamWOptions { NoDecay = name => int.Parse(name[1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1 });
+            // WebGPU binds every input and output of a node to one of a shader's 10 storage buffers.
+            Assert.IsTrue(model.Graph.Node.All(n => n.OpType is not (OpTypes.Concat or OpTypes.Split) || n.Input.Count + n.Output.Count <= 10));
+            return model.Graph.Node.Count(n => n.OpType is not (OpTypes.Reshape or OpTypes.Concat or OpTypes.Split));
+        }
+
+        Assert.AreEqual(Arithmetic(4), Arithmetic(40));
+    }
+
     [TestMethod]
     public void BuildIsDeterministicAndStandard()
     {

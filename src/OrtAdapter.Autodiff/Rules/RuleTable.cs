@@ -25,5 +25,6 @@ static class RuleTable
     {
         r.AddPattern(GeluPattern.Match);
         r.AddPattern(LayerNormPattern.Match);
+        r.AddPattern(TransposedOperandPattern.Match);
     }
 }

@@ -23,9 +23,10 @@ public static class ArtifactBuilder
     /// manifest's contract stays: part of the cache key. 2: fan-in as Adds; GELU and op-by-op LayerNorm pattern rules;
     /// 3: GELU's gradient recomputes from its input alone.
     /// 4: products whose operands outlive them are recomputed in the backward (Rematerialization); 5: the head's
-    /// dropout mask is one byte an element too.
+    /// dropout mask is one byte an element too; 6: a swap of a Transpose's output before a gradient MatMul goes
+    /// through a Reshape; 7: AdamW over flat vectors; 8: MatMulLayoutPass and TransposedOperandPattern.
     /// </summary>
-    public const int GeneratorVersion = 7;
+    public const int GeneratorVersion = 8;
 
     public const string TrainingModel = "training_model.onnx", EvalModel = "eval_model.onnx",
         OptimizerModel = "optimizer_model.onnx", FrozenWeights = "frozen_weights.bin", CheckpointFolder = "checkpoint";
@@ -143,6 +144,7 @@ public static class ArtifactBuilder
             Terms = recipe.LossTerms, Task = recipe.Task, TeacherLogits = LossNames.TeacherLogits, TargetEmbedding = LossNames.TargetEmbedding,
         });
         trainable = [.. adapters.TrainableInitializers, .. head.Trainable];
+        MatMulLayoutPass.Apply(graph);
         return graph;
     }
 

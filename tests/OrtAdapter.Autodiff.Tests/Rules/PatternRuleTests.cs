@@ -8,7 +8,7 @@ using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace OrtAdapter.Autodiff.Tests;
 
 /// <summary>
-/// Subgraph rules (GELU, LayerNorm op by op): each matches finite differences, agrees with the node-by-node
+/// Subgraph rules (GELU, LayerNorm op by op, a MatMul of a swapped operand): each matches finite differences, agrees with the node-by-node
 /// gradient of the same graph, and stands aside when an interior value is read outside the subgraph.
 /// </summary>
 [TestClass]
@@ -128,6 +128,49 @@ public sealed class PatternRuleTests
     }
 
     /// <summary>Gradients with the pattern rules equal those of the per-node rules alone (each checked in double elsewhere).</summary>
+    /// <summary>
+    /// Attention's scores as <c>MatMulLayoutPass</c> writes them, Q·Transpose(k, swap), and the transposed operand on
+    /// the left: the gradients of both operands come from the products with k itself, and the backward reads neither
+    /// the transposed copy nor transposes a gradient back to k's layout.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(0)]
+    public void AMatMulOfASwappedOperandIsDifferentiatedThroughTheUnswappedOne(int side)
+    {
+        var f = new GraphFactory(17);
+        var q = f.Param("q", [2, 3, 4, 5]);
+        var k = f.Param("k", [2, 3, 6, 5]);
+        var kT = f.B.Transpose(k, 0, 1, 3, 2);
+        var y = side == 1 ? f.B.MatMul(q, kT) : f.B.MatMul(kT, f.Param("v", [2, 3, 6, 4]));
+        var loss = f.WeightedSumLoss(y, side == 1 ? [2, 3, 4, 6] : [2, 3, 5, 4]);
+        string[] trainable = side == 1 ? ["q", "k"] : ["k", "v"];
+
+        var report = GradientChecker.Check(f.Model, loss, trainable, [], Tolerances.Double);
+        Assert.IsTrue(report.Passed, report.Describe());
+        Assert.HasCount(1, report.Fused);
+        StringAssert.StartsWith(report.Fused[0], "MatMulTransposed at ");
+        AssertSameAsNodeByNode(f.Model, loss, trainable, 1e-12);
+        var graph = new OnnxGraph(f.Model.Clone());
+        GradientBuilder.Build(graph, loss, trainable);
+        var backward = graph.Nodes.Where(n => n.Name.Contains("/grad/", StringComparison.Ordinal)).ToList();
+        Assert.IsFalse(backward.Any(n => n.Input.Contains(kT)), "the backward reads k, not its transposed copy");
+        Assert.IsFalse(backward.Any(n => n.OpType == OpTypes.Transpose && n.Input.Any(i => graph.Producer(i)?.OpType == OpTypes.MatMul)),
+            "no gradient product is transposed afterwards");
+    }
+
+    [TestMethod]
+    public void ASwappedOperandThatBroadcastsIsLeftToTheNodeRules()
+    {
+        var f = new GraphFactory(17);
+        var kT = f.B.Transpose(f.Param("k", [1, 6, 5]), 0, 2, 1);
+        var loss = f.WeightedSumLoss(f.B.MatMul(f.Param("q", [3, 4, 5]), kT), [3, 4, 6]);
+
+        var report = GradientChecker.Check(f.Model, loss, ["q", "k"], [], Tolerances.Double);
+        Assert.IsTrue(report.Passed, report.Describe());
+        Assert.IsEmpty(report.Fused);
+    }
+
     void AssertSameAsNodeByNode(ModelProto model, string loss, string[] trainable, double tolerance)
     {
         var fused = GradientsOf(model, loss, trainable, GradientRegistry.Default);

@@ -34,15 +34,16 @@ static class TransposedOperandPattern
     {
         var (g, rank) = (c.GO(0)!, c.Rank(c.I(0)));
         var gT = MatMulRules.SwapLastAxes(c, g, rank);
+        string Read(int i) => MatMulRules.TransposedAgain(c, c.I(i), rank);
         if (c.Int("side", 1) == 1)
         {
-            if (c.Needs(0)) c.GI(0, c.B.MatMul(g, c.I(1)));
-            if (c.Needs(1)) c.GI(1, c.B.MatMul(gT, c.I(0)));
+            if (c.Needs(0)) c.GI(0, c.B.MatMul(g, Read(1)));
+            if (c.Needs(1)) c.GI(1, c.B.MatMul(gT, Read(0)));
         }
         else
         {
-            if (c.Needs(0)) c.GI(0, c.B.MatMul(c.I(1), gT));
-            if (c.Needs(1)) c.GI(1, c.B.MatMul(c.I(0), g));
+            if (c.Needs(0)) c.GI(0, c.B.MatMul(Read(1), gT));
+            if (c.Needs(1)) c.GI(1, c.B.MatMul(Read(0), g));
         }
     }
 

@@ -94,9 +94,9 @@ public sealed class MatMulRuleTests
     }
 
     /// <summary>
-    /// Attention's scores Q·Kᵀ with Q = Transpose(x, [0,2,1,3]) (the head split): dK = Qᵀ·dS swaps Q's last axes
-    /// through a shape-keeping Reshape, so ONNX Runtime folds the swap into the product (FusedMatMul transA) instead of
-    /// merging it with the head split into one strided copy, [0,2,3,1] of x. The gradients stay exact.
+    /// Attention's scores Q·Kᵀ with Q = Transpose(x, [0,2,1,3]) (the head split): dK = Qᵀ·dS reads Q as the head split
+    /// of x again, behind shape-keeping Reshapes, so ONNX Runtime folds the swap into the product (FusedMatMul transA)
+    /// instead of merging it with the head split into one strided copy, [0,2,3,1] of x; the backward holds x, not Q.
     /// </summary>
     [TestMethod]
     public void ASwapOfATransposedOperandFoldsIntoTheProduct()
@@ -111,7 +111,10 @@ public sealed class MatMulRuleTests
 
         var swap = f.Graph.Nodes.Single(n => n.OpType == OpTypes.Transpose && n.Name.Contains("/grad/", StringComparison.Ordinal)
             && Attr.GetInts(n, "perm")!.SequenceEqual([0L, 1, 3, 2]) && f.Graph.Producer(n.Input[0])?.OpType == OpTypes.Reshape);
-        Assert.AreEqual(q, f.Graph.Producer(swap.Input[0])!.Input[0], "the swap reads Q through the Reshape");
+        var again = f.Graph.Producer(f.Graph.Producer(swap.Input[0])!.Input[0])!;
+        CollectionAssert.AreEqual(new long[] { 0, 2, 1, 3 }, Attr.GetInts(again, "perm"), "Reshape(Transpose(Reshape(x)))");
+        Assert.AreEqual(x, f.Graph.Producer(again.Input[0])!.Input[0]);
+        Assert.IsFalse(f.Graph.Nodes.Any(n => n.Name.Contains("/grad/", StringComparison.Ordinal) && n.Input.Contains(q)), "the backward does not read Q");
         var optimized = Path.Combine(Path.GetTempPath(), $"ortadapter-swap-{Environment.ProcessId}.onnx");
         try
         {
@@ -129,6 +132,33 @@ public sealed class MatMulRuleTests
             Assert.IsFalse(nodes.Any(n => n.OpType == OpTypes.Transpose && Attr.GetInts(n, "perm")!.SequenceEqual([0L, 2, 3, 1])), "no strided copy of x");
         }
         finally { File.Delete(optimized); }
+        Assert.IsTrue(report.Passed, report.Describe());
+    }
+
+    /// <summary>
+    /// Q·Kᵀ with Kᵀ = Transpose(k, [0,2,3,1]) as exported: dQ = dS·(Kᵀ)ᵀ, and the swap after the export's Transpose is
+    /// one block move of k ([0,2,1,3]); a swap after a swap is k itself.
+    /// </summary>
+    [TestMethod]
+    [DataRow(new long[] { 0, 2, 3, 1 }, new long[] { 2, 5, 3, 4 }, new long[] { 0, 2, 1, 3 })]
+    [DataRow(new long[] { 0, 1, 3, 2 }, new long[] { 2, 3, 5, 4 }, null)]
+    public void ASwapAfterATransposeThatMovesBlocksIsOneTransposeOfItsInput(long[] exported, long[] kShape, long[]? expected)
+    {
+        var f = new GraphFactory(17);
+        var k = f.Param("k", kShape);
+        var y = f.B.MatMul(f.Param("q", [2, 3, 5, 4]), f.B.Transpose(k, exported));
+        var loss = f.WeightedSumLoss(y, [2, 3, 5, 5]);
+        var report = GradientChecker.Check(f.Model, loss, ["q"], [], Tolerances.Double);
+        GradientBuilder.Build(f.Graph, loss, ["q"], GradientRegistry.PerNodeOnly);
+
+        var product = f.Graph.Nodes.Single(n => n.OpType == OpTypes.MatMul && n.Name.Contains("/grad/", StringComparison.Ordinal));
+        if (expected is null) Assert.AreEqual(k, product.Input[1]);
+        else
+        {
+            var moved = f.Graph.Producer(product.Input[1])!;
+            CollectionAssert.AreEqual(expected, Attr.GetInts(moved, "perm"));
+            Assert.AreEqual(k, moved.Input[0]);
+        }
         Assert.IsTrue(report.Passed, report.Describe());
     }
 

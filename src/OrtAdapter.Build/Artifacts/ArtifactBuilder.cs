@@ -24,8 +24,8 @@ public static class ArtifactBuilder
     /// 3: GELU's gradient recomputes from its input alone.
     /// 4: products whose operands outlive them are recomputed in the backward (Rematerialization); 5: the head's
     /// dropout mask is one byte an element too; 6: a swap of a Transpose's output before a gradient MatMul goes
-    /// through a Reshape; 7: AdamW over flat vectors; 8: MatMulLayoutPass and TransposedOperandPattern; 9: the backward reads a
-    /// transposed operand from the Transpose's input.
+    /// through a Reshape; 7: AdamW over flat vectors; 8: MatMulLayoutPass and TransposedOperandPattern; 9: the
+    /// backward reads a transposed operand from the Transpose's input.
     /// </summary>
     public const int GeneratorVersion = 9;
 

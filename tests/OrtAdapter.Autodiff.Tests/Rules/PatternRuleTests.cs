@@ -8,8 +8,9 @@ using DataType = OrtAdapter.Onnx.Protobuf.TensorProto.Types.DataType;
 namespace OrtAdapter.Autodiff.Tests;
 
 /// <summary>
-/// Subgraph rules (GELU, LayerNorm op by op, a MatMul of a swapped operand): each matches finite differences, agrees with the node-by-node
-/// gradient of the same graph, and stands aside when an interior value is read outside the subgraph.
+/// Subgraph rules (GELU, LayerNorm op by op, a MatMul of a swapped operand): each matches finite differences, agrees
+/// with the node-by-node gradient of the same graph, and stands aside when an interior value is read outside the
+/// subgraph (or, for the MatMul, when an operand broadcasts).
 /// </summary>
 [TestClass]
 public sealed class PatternRuleTests
@@ -127,7 +128,6 @@ public sealed class PatternRuleTests
         Assert.HasCount(2, result.Gradients);
     }
 
-    /// <summary>Gradients with the pattern rules equal those of the per-node rules alone (each checked in double elsewhere).</summary>
     /// <summary>
     /// Attention's scores as <c>MatMulLayoutPass</c> writes them, Q·Transpose(k, swap), and the transposed operand on
     /// the left: the gradients of both operands come from the products with k itself, and the backward reads neither
@@ -171,6 +171,7 @@ public sealed class PatternRuleTests
         Assert.IsEmpty(report.Fused);
     }
 
+    /// <summary>Gradients with the pattern rules equal those of the per-node rules alone (each checked in double elsewhere).</summary>
     void AssertSameAsNodeByNode(ModelProto model, string loss, string[] trainable, double tolerance)
     {
         var fused = GradientsOf(model, loss, trainable, GradientRegistry.Default);

@@ -41,7 +41,7 @@ static class IndexingRules
         long[] gradPerm = [.. Range(axis, q), .. Range(0, axis), .. Range(axis + q, rank - axis - 1)];
         var zeros = b.Expand(zero, b.Gather(b.Shape(data), b.Ints(dataPerm)));
         var moved = b.Op(OpTypes.ScatterND, [zeros, indices, Permute(b, g, gradPerm)], Attr.String("reduction", "add"));
-        return c.B.Transpose(moved, Inverse(dataPerm));
+        return c.B.Transpose(moved, Permutation.Inverse(dataPerm));
     }
 
     /// <summary>
@@ -122,11 +122,4 @@ static class IndexingRules
     static long Axis(GradContext c, int rank) => c.Int("axis", 0) is var a && a < 0 ? a + rank : a;
 
     static long[] Range(long start, long count) => [.. Enumerable.Range((int)start, (int)count).Select(i => (long)i)];
-
-    static long[] Inverse(long[] perm)
-    {
-        var inverse = new long[perm.Length];
-        for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-        return inverse;
-    }
 }

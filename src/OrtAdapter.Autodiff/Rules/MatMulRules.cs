@@ -106,8 +106,7 @@ static class MatMulRules
         for (int k = 1; k <= bo; k++)
         {
             var (ds, d) = (s[bs - k], o[bo - k]);
-            var same = (ds.Value is { } v && d.Value == v) || (ds.Param is { } p && d.Param == p);
-            if (!same && d.Value != 1) return false;
+            if (!ds.SameAs(d) && d.Value != 1) return false;
         }
         return true;
     }
@@ -122,13 +121,11 @@ static class MatMulRules
     /// </summary>
     internal static string SwapLastAxes(GradContext c, string x, int rank)
     {
-        var swap = Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
-        (swap[rank - 2], swap[rank - 1]) = (swap[rank - 1], swap[rank - 2]);
+        var swap = Permutation.SwapLastTwo(rank);
         if (rank > 2 && c.B.Graph.Producer(x) is { OpType: OpTypes.Transpose } transpose && Attr.GetInts(transpose, "perm") is { } first)
         {
-            var both = swap.Select(i => first[i]).ToArray();
-            if (both[^1] == rank - 1)
-                return both.Select((axis, i) => axis == i).All(same => same) ? transpose.Input[0] : c.B.Transpose(transpose.Input[0], both);
+            var both = Permutation.Compose(first, swap);
+            if (both[^1] == rank - 1) return Permutation.IsIdentity(both) ? transpose.Input[0] : c.B.Transpose(transpose.Input[0], both);
         }
         return c.B.Transpose(TransposedAgain(c, x, rank), swap);
     }

@@ -27,10 +27,7 @@ static class ShapeRules
     static long[] InversePerm(GradContext c)
     {
         var rank = c.Rank(c.I(0));
-        var perm = c.Ints("perm") ?? Enumerable.Range(0, rank).Reverse().Select(i => (long)i).ToArray();
-        var inverse = new long[perm.Length];
-        for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-        return inverse;
+        return Permutation.Inverse(c.Ints("perm") ?? Enumerable.Range(0, rank).Reverse().Select(i => (long)i).ToArray());
     }
 
     /// <summary>Y = concat(X0, X1, ...): dXi = the slice of dY along the axis that Xi filled.</summary>

@@ -19,7 +19,8 @@ static class TransposedOperandPattern
         if (root.OpType != OpTypes.MatMul) return null;
         for (int side = 0; side < 2; side++)
         {
-            if (graph.Producer(root.Input[side]) is not { OpType: OpTypes.Transpose } transpose || !SwapsLastAxes(transpose)) continue;
+            if (graph.Producer(root.Input[side]) is not { OpType: OpTypes.Transpose } transpose
+                || Attr.GetInts(transpose, "perm") is not { } perm || !Permutation.IsSwapOfLastTwo(perm)) continue;
             if (!SameBatchDims(types.GetValueOrDefault(root.Input[0]), types.GetValueOrDefault(root.Input[1]))) return null;
             var inputs = side == 0 ? new[] { transpose.Input[0], root.Input[1] } : [root.Input[0], transpose.Input[0]];
             var node = new NodeProto { OpType = Name, Name = root.Name, Input = { inputs }, Output = { root.Output[0] } };
@@ -47,23 +48,10 @@ static class TransposedOperandPattern
         }
     }
 
-    static bool SwapsLastAxes(NodeProto transpose)
-    {
-        var perm = Attr.GetInts(transpose, "perm");
-        if (perm is null || perm.Length < 2) return false;
-        int r = perm.Length;
-        return perm[r - 2] == r - 1 && perm[r - 1] == r - 2 && perm.Take(r - 2).Select((p, i) => p == i).All(x => x);
-    }
-
     /// <summary>Both operands of rank ≥ 2 with the same batch dims (statically equal, or the same symbol): nothing broadcasts.</summary>
     static bool SameBatchDims(TensorType? a, TensorType? b)
     {
         if (a?.Shape is not { Count: >= 2 } sa || b?.Shape is not { } sb || sa.Count != sb.Count) return false;
-        for (int k = 0; k < sa.Count - 2; k++)
-        {
-            var (da, db) = (sa[k], sb[k]);
-            if (!((da.Value is { } v && db.Value == v) || (da.Param is { } p && db.Param == p))) return false;
-        }
-        return true;
+        return sa.Take(sa.Count - 2).Zip(sb).All(d => d.First.SameAs(d.Second));
     }
 }

@@ -25,10 +25,9 @@ public static class MatMulLayoutPass
             if (graph.IsGraphOutput(output) || graph.Consumers(output) is not { Count: > 0 } readers || readers.Any(r => r.OpType != OpTypes.MatMul)) continue;
             var b = new OpBuilder(graph, transpose.Name + "/layout");
             var moved = b.Reshape(b.Transpose(transpose.Input[0], blockMove), new long[perm.Length]);
-            var swap = Enumerable.Range(0, perm.Length).Select(i => (long)i).ToArray();
-            (swap[^2], swap[^1]) = (swap[^1], swap[^2]);
             graph.RemoveNode(transpose);
-            graph.AddNode(new NodeProto { OpType = OpTypes.Transpose, Name = transpose.Name, Input = { moved }, Output = { output }, Attribute = { Attr.Ints("perm", swap) } });
+            graph.AddNode(new NodeProto { OpType = OpTypes.Transpose, Name = transpose.Name, Input = { moved }, Output = { output },
+                Attribute = { Attr.Ints("perm", Permutation.SwapLastTwo(perm.Length)) } });
             rewritten++;
         }
         if (rewritten > 0) graph.TopologicalSort();
@@ -41,12 +40,10 @@ public static class MatMulLayoutPass
     /// </summary>
     static long[]? BlockMoveBeforeSwap(long[] perm)
     {
-        int r = perm.Length;
-        if (perm[r - 1] == r - 1) return null;
-        long[] q = [.. perm];
-        (q[r - 2], q[r - 1]) = (q[r - 1], q[r - 2]);
-        if (q[r - 1] != r - 1) return null;
+        if (perm[^1] == perm.Length - 1) return null;
+        // The swap is its own inverse: q = p then swap.
+        var q = Permutation.Compose(perm, Permutation.SwapLastTwo(perm.Length));
         // q is the identity exactly when p is a plain swap, which ONNX Runtime already folds.
-        return q.Select((v, i) => v == i).All(x => x) ? null : q;
+        return q[^1] != perm.Length - 1 || Permutation.IsIdentity(q) ? null : q;
     }
 }

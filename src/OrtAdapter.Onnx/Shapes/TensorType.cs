@@ -9,6 +9,9 @@ public readonly record struct Dim(long? Value, string? Param)
     public static Dim Named(string param) => new(null, param);
     public static readonly Dim Unknown = new(null, null);
     public bool IsKnown => Value.HasValue;
+
+    /// <summary>Known to be the same size: the same value, or the same symbol (two unknown dims are not).</summary>
+    public bool SameAs(Dim other) => (Value is { } v && other.Value == v) || (Param is { } p && other.Param == p);
     public override string ToString() => Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Param ?? "?";
 }
 

@@ -39,12 +39,16 @@ static int Run(string[] args)
     torch.manual_seed(seed);
 
     var manifest = ArtifactManifest.Load(artifacts);
+    // Only the default recipe is written here: any other (adapter, pooling, loss, dropout, optimizer) would be compared wrongly.
+    if (manifest.Recipe.Hash("") != (ArtifactRecipe.Default with { Seed = manifest.Recipe.Seed }).Hash(""))
+        throw new InvalidOperationException($"'{artifacts}' was built with another recipe than the default one, the only recipe this reference implements.");
     var tokenizer = TextTokenizer.FromModelDirectory(artifacts);
     var splits = DatasetReader.ReadSplits(Path.Combine(dataDir, "train.jsonl"), Path.Combine(dataDir, "dev.jsonl"), Path.Combine(dataDir, "test.jsonl"));
     BatchCollator Collator(IReadOnlyList<Example> examples) => BatchCollator.Create(examples, tokenizer, TaskKind.SingleLabel, manifest.NumLabels, MaxLength);
     var (train, dev, test) = (Collator(splits.Train), Collator(splits.Dev), Collator(splits.Test));
 
-    var model = new AdapterModel(BaseWeights.Load(baseModel, heads: 12), bottleneck: 384 / 16, manifest.NumLabels);
+    var weights = BaseWeights.Load(baseModel, heads: 12);
+    var model = new AdapterModel(weights, bottleneck: (int)weights.Words.shape[1] / 16, manifest.NumLabels);
     if (mode == "same") model.Load(Checkpoint.Load(Path.Combine(artifacts, manifest.Checkpoint)).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>()));
     else model.InitLikeTorch();
     var parameters = model.Trainable.Values.ToList();
